@@ -1,0 +1,150 @@
+"""The process fixture format, as pydantic models: the single definition of what a valid file is.
+
+docs/fixtures.md describes the same format for people. The loader validates every file against
+these models before it writes anything.
+"""
+
+import re
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from processes.roles import is_known_role_key
+
+NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1)]
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
+
+SUBJECT_KINDS = ("case", "staff", "foster_carer", "meeting", "service")
+EPISODE_KINDS = ("child_in_need", "child_protection_plan", "looked_after", "care_leaver", "youth_justice_order")
+INTERVAL_UNITS = {
+    "working day": "working_days",
+    "working days": "working_days",
+    "day": "days",
+    "days": "days",
+    "week": "weeks",
+    "weeks": "weeks",
+    "month": "months",
+    "months": "months",
+    "year": "years",
+    "years": "years",
+}
+INTERVAL_PATTERN = re.compile(r"^([1-9][0-9]{0,3}) (working days?|days?|weeks?|months?|years?)$")
+
+
+class Strict(BaseModel):
+    # Unknown keys are errors: a misspelt key must not silently drop data.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Interval(Strict):
+    count: int = Field(ge=1, le=9999)
+    unit: Literal["working_days", "days", "weeks", "months", "years"]
+
+    @classmethod
+    def parse(cls, text: str) -> "Interval":
+        match = INTERVAL_PATTERN.match(text.strip()) if isinstance(text, str) else None
+        if not match:
+            raise ValueError(
+                f"{text!r} is not an interval; write a number and a unit, e.g. '20 working days', "
+                "'3 months', '6 weeks', '1 year'"
+            )
+        return cls(count=int(match.group(1)), unit=INTERVAL_UNITS[match.group(2)])
+
+    def __str__(self) -> str:
+        label = self.unit.replace("_", " ")
+        return f"{self.count} {label[:-1] if self.count == 1 else label}"
+
+
+class ScheduleRule(Strict):
+    """When a process falls due. The intervals run one after another; the last repeats if `repeats`."""
+
+    basis: Literal["statutory", "national", "local"]
+    source: NonEmptyText
+    clock: Literal["episode_start", "record_of", "previous_record", "next_review_date"]
+    episode: Literal[EPISODE_KINDS] | None = None  # type: ignore[valid-type]
+    after_process: Key | None = None
+    intervals: list[str] = Field(min_length=1)
+    repeats: bool = False
+    stops: Literal["episode_end", "never"] = "never"
+
+    @field_validator("intervals")
+    @classmethod
+    def intervals_are_well_formed(cls, value: list[str]) -> list[str]:
+        for text in value:
+            Interval.parse(text)
+        return value
+
+    @model_validator(mode="after")
+    def clock_has_what_it_needs(self) -> "ScheduleRule":
+        if self.clock == "episode_start" and not self.episode:
+            raise ValueError("a clock of episode_start needs `episode` (which kind of episode starts it)")
+        if self.clock != "episode_start" and self.episode and self.stops != "episode_end":
+            raise ValueError("`episode` belongs with clock episode_start or stops episode_end")
+        if self.clock == "record_of" and not self.after_process:
+            raise ValueError("a clock of record_of needs `after_process` (the key of the process whose record starts it)")
+        if self.clock != "record_of" and self.after_process:
+            raise ValueError("`after_process` belongs only with clock record_of")
+        if self.stops == "episode_end" and not self.episode:
+            raise ValueError("stops: episode_end needs `episode`")
+        return self
+
+    def parsed_intervals(self) -> list[Interval]:
+        return [Interval.parse(text) for text in self.intervals]
+
+
+class ProcessEntry(Strict):
+    key: Key
+    name: NonEmptyText
+    lead: NonEmptyText
+    lead_roles: list[Key] = Field(min_length=1)
+    subject: Literal[SUBJECT_KINDS]  # type: ignore[valid-type]
+    outcomes: list[NonEmptyText] = Field(min_length=1)
+    schedule: ScheduleRule | None = None
+    sample_rate: float | None = Field(default=None, ge=0, le=1)
+    former_names: list[NonEmptyText] = Field(default_factory=list)
+
+    @field_validator("lead_roles")
+    @classmethod
+    def roles_are_known(cls, value: list[str]) -> list[str]:
+        unknown = [key for key in value if not is_known_role_key(key)]
+        if unknown:
+            raise ValueError(f"unknown role {', '.join(unknown)}; roles are listed in processes/roles.py")
+        if len(set(value)) != len(value):
+            raise ValueError("a role is named twice")
+        return value
+
+    @field_validator("outcomes")
+    @classmethod
+    def outcomes_are_distinct(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("an outcome is listed twice")
+        return value
+
+
+class AreaEntry(Strict):
+    key: Key
+    number: int = Field(ge=1, le=99)
+    title: NonEmptyText
+    preamble: str = ""
+
+
+class CatalogueFile(Strict):
+    """One table of the support tool."""
+
+    area: AreaEntry
+    version: int = Field(ge=1)
+    effective_date: date
+    processes: list[ProcessEntry] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def process_keys_and_names_are_unique(self) -> "CatalogueFile":
+        seen_keys, seen_names = set(), set()
+        for entry in self.processes:
+            if entry.key in seen_keys:
+                raise ValueError(f"process {entry.key!r} is listed twice")
+            if entry.name in seen_names:
+                raise ValueError(f"process name {entry.name!r} is listed twice in this table")
+            seen_keys.add(entry.key)
+            seen_names.add(entry.name)
+        return self

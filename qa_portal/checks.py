@@ -1,0 +1,44 @@
+"""System checks for configuration that would otherwise fail later and quietly.
+
+The development defaults (SQLite, a filesystem broker) are reported as Info, not Warning, so that
+`check --deploy --fail-level WARNING` judges the security settings alone.
+"""
+
+from django.conf import settings
+from django.core.checks import Error, Info, register
+
+
+@register()
+def check_broker(app_configs, **kwargs):
+    problems = []
+    url = settings.CELERY_BROKER_URL
+    if not settings.DEBUG and url.startswith(("filesystem://", "memory://")):
+        problems.append(
+            Info(
+                "CELERY_BROKER_URL uses a development broker with DEBUG off.",
+                hint="Point CELERY_BROKER_URL at Redis in production (redis://host:6379/0).",
+                id="qa_portal.I001",
+            )
+        )
+    return problems
+
+
+@register(deploy=True)
+def check_database(app_configs, **kwargs):
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "sqlite" in engine:
+        return [
+            Info(
+                "The database is SQLite; production runs on PostgreSQL.",
+                hint="Set DATABASE_URL=postgres://user:password@host:5432/qa_portal.",
+                id="qa_portal.I002",
+            )
+        ]
+    return []
+
+
+@register()
+def check_organisation(app_configs, **kwargs):
+    if not (settings.ORGANISATION_NAME or "").strip():
+        return [Error("ORGANISATION_NAME must not be empty: every page shows it.", id="qa_portal.E001")]
+    return []

@@ -1,0 +1,36 @@
+"""Shared model bases, and the few rows the project itself keeps (the beat heartbeat)."""
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class TimestampedModel(models.Model):
+    """Creation and change times, for every model people change."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class BaseModel(TimestampedModel):
+    """Timestamps plus django-simple-history: every change people make keeps a history row."""
+
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+
+class Heartbeat(models.Model):
+    """When a periodic job last ran; /healthz shows it so operators can see that beat and a worker run."""
+
+    name = models.CharField(max_length=50, unique=True)
+    last_seen_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} at {self.last_seen_at:%Y-%m-%d %H:%M:%S}"

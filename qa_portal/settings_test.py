@@ -1,0 +1,32 @@
+"""Settings for the test suite: the production settings with test-friendly defaults.
+
+Anything configured in the environment (DATABASE_URL, CELERY_BROKER_URL) still wins, so the same
+suite runs on SQLite with an in-process broker, or on PostgreSQL and Redis in CI.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("SECURE_HSTS_SECONDS", "0")
+os.environ.setdefault("STATIC_MANIFEST", "false")
+
+from qa_portal.settings import *  # noqa: E402,F403
+from qa_portal.settings import BASE_DIR, env_str  # noqa: E402
+
+# Test client and the browser tests speak plain HTTP to the test server.
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+ALLOWED_HOSTS = ["*"]
+
+# Fast hashing: tests create many users.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Without a configured broker, tasks run in-process; with Redis configured, delivery tests use a real worker.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "memory://"
+CELERY_BROKER_TRANSPORT_OPTIONS = {}
+CELERY_TASK_ALWAYS_EAGER = True
+
+STATICFILES_DIRS = [BASE_DIR / "static"]

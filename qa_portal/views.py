@@ -1,0 +1,55 @@
+"""Project-wide pages: the signed-in home page, the health check and the error pages."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from qa_portal.models import Heartbeat
+from qa_portal.services import BEAT_HEARTBEAT
+
+
+@login_required
+def home(request):
+    """The signed-in user's work: later sections (due items, actions) add to this page."""
+    return render(request, "home.html")
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """200 with JSON when the database answers, 503 when it does not; shows when beat last ran."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        beat = Heartbeat.objects.filter(name=BEAT_HEARTBEAT).values_list("last_seen_at", flat=True).first()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse(
+        {
+            "status": "ok",
+            "database": "ok",
+            "beat_last_seen_at": beat.isoformat() if beat else None,
+        }
+    )
+
+
+def permission_denied(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request):
+    # No context processors or database work here: the error may be the database itself.
+    template = loader.get_template("errors/500.html")
+    return HttpResponseServerError(
+        template.render({"SERVICE_NAME": settings.SERVICE_NAME, "ORGANISATION_NAME": settings.ORGANISATION_NAME})
+    )
