@@ -16,7 +16,13 @@ NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=False, min_leng
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 
 SUBJECT_KINDS = ("case", "staff", "foster_carer", "meeting", "service")
-EPISODE_KINDS = ("child_in_need", "child_protection_plan", "looked_after", "care_leaver", "youth_justice_order")
+EPISODE_KINDS = (
+    "child_in_need",
+    "child_protection_plan",
+    "looked_after",
+    "care_leaver",
+    "youth_justice_order",
+)
 INTERVAL_UNITS = {
     "working day": "working_days",
     "working days": "working_days",
@@ -82,7 +88,9 @@ class ScheduleRule(Strict):
         if self.clock != "episode_start" and self.episode and self.stops != "episode_end":
             raise ValueError("`episode` belongs with clock episode_start or stops episode_end")
         if self.clock == "record_of" and not self.after_process:
-            raise ValueError("a clock of record_of needs `after_process` (the key of the process whose record starts it)")
+            raise ValueError(
+                "a clock of record_of needs `after_process` (the key of the process whose record starts it)"
+            )
         if self.clock != "record_of" and self.after_process:
             raise ValueError("`after_process` belongs only with clock record_of")
         if self.stops == "episode_end" and not self.episode:
@@ -122,11 +130,34 @@ class ProcessEntry(Strict):
         return value
 
 
+# The support tool's nine tables, by key and number. Titles and preambles come from the fixtures;
+# a tenth table would need reports and permissions thought through, so it is a code change.
+AREAS = {
+    "strategic-overview": 1,
+    "childrens-social-care-overview": 2,
+    "safe-and-competent-workforce": 3,
+    "voice-of-the-child": 4,
+    "voice-of-the-child-in-service-development": 5,
+    "advice-and-assessment": 6,
+    "children-in-care": 7,
+    "youth-offending-service": 8,
+    "sixteen-plus-service": 9,
+}
+
+
 class AreaEntry(Strict):
     key: Key
     number: int = Field(ge=1, le=99)
     title: NonEmptyText
     preamble: str = ""
+
+    @model_validator(mode="after")
+    def is_a_known_area(self) -> "AreaEntry":
+        if self.key not in AREAS:
+            raise ValueError(f"unknown area {self.key!r}; the areas are {', '.join(AREAS)}")
+        if AREAS[self.key] != self.number:
+            raise ValueError(f"area {self.key!r} is table {AREAS[self.key]}, not {self.number}")
+        return self
 
 
 class CatalogueFile(Strict):

@@ -30,3 +30,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {}
 CELERY_TASK_ALWAYS_EAGER = True
 
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# Serve the front-end build straight from static/ (no collectstatic before tests).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+
+# axes logs every sign-in at INFO; tests sign in thousands of times.
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # noqa: F405

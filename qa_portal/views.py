@@ -6,6 +6,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -51,5 +52,19 @@ def server_error(request):
     # No context processors or database work here: the error may be the database itself.
     template = loader.get_template("errors/500.html")
     return HttpResponseServerError(
-        template.render({"SERVICE_NAME": settings.SERVICE_NAME, "ORGANISATION_NAME": settings.ORGANISATION_NAME})
+        template.render(
+            {
+                "SERVICE_NAME": settings.SERVICE_NAME,
+                "ORGANISATION_NAME": settings.ORGANISATION_NAME,
+                "STYLESHEET_URL": _static_url_or_none("css/application.css"),
+            }
+        )
     )
+
+
+def _static_url_or_none(path):
+    """The static URL, or None when the manifest lacks the file: the error page must render regardless."""
+    try:
+        return static(path)
+    except ValueError:
+        return None

@@ -1,0 +1,38 @@
+"""Timing helpers for the benchmarks: server time of a page through Django's test client."""
+
+import json
+import statistics
+import sys
+import time
+
+from django.db import connection, reset_queries
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+
+def emit(**figures):
+    """Print one measurement as a JSON line (the format `make bench` promises)."""
+    print(json.dumps(figures, sort_keys=True), flush=True)
+
+
+def page_timing(client: Client, path: str, *, repeat: int = 20, warmup: int = 2) -> dict:
+    """Median and 95th-percentile server time of GET path, and the queries one request runs."""
+    for _ in range(warmup):
+        response = client.get(path)
+        if response.status_code != 200:
+            sys.exit(f"bench: GET {path} answered {response.status_code}")
+    timings = []
+    for _ in range(repeat):
+        reset_queries()
+        start = time.perf_counter()
+        client.get(path)
+        timings.append((time.perf_counter() - start) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    timings.sort()
+    return {
+        "median_ms": round(statistics.median(timings), 2),
+        "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 2),
+        "queries": len(queries),
+        "repeat": repeat,
+    }

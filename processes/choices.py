@@ -1,0 +1,15 @@
+from django.db import models
+
+
+class SubjectKind(models.TextChoices):
+    CASE = "case", "A child's case"
+    STAFF = "staff", "A staff member"
+    FOSTER_CARER = "foster_carer", "A foster carer"
+    MEETING = "meeting", "A meeting"
+    SERVICE = "service", "The service as a whole"
+
+
+class ScheduleBasis(models.TextChoices):
+    STATUTORY = "statutory", "Statutory"
+    NATIONAL = "national", "National guidance"
+    LOCAL = "local", "Local default"

@@ -1,0 +1,40 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from processes.catalogue_files import CatalogueError, read_paths
+from processes.services import catalogue_apply, catalogue_plan
+
+DEFAULT_PATH = Path(settings.BASE_DIR) / "fixtures" / "processes"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the process catalogue from fixtures (default: fixtures/processes/). Every file is validated "
+        "before anything is written; then one transaction. Running it again changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="*", type=Path, help="fixture files or folders (YAML, or an export's JSON)")
+        parser.add_argument("--user", help="username recorded in history as the one who made the change")
+        parser.add_argument("--dry-run", action="store_true", help="say what would change and write nothing")
+
+    def handle(self, *args, paths, user, dry_run, **options):
+        actor = None
+        if user:
+            try:
+                actor = get_user_model().objects.get(username=user)
+            except get_user_model().DoesNotExist as exc:
+                raise CommandError(f"--user {user!r}: no such user") from exc
+        try:
+            tables = read_paths(paths or [DEFAULT_PATH])
+            plan = catalogue_plan(tables) if dry_run else catalogue_apply(tables, actor=actor)
+        except CatalogueError as exc:
+            raise CommandError("the catalogue was not loaded; nothing changed:\n" + "\n".join(exc.problems)) from exc
+        for line in plan.summary_lines():
+            self.stdout.write(line)
+        prefix = "would load" if dry_run else "loaded"
+        count = sum(len(loaded.table.processes) for loaded in tables)
+        self.stdout.write(f"{prefix} {len(tables)} tables, {count} processes: {plan.counts_line()}")

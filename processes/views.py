@@ -1,0 +1,98 @@
+"""Catalogue pages: the list by table, a process page, and the fixture upload for QA administrators."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from processes.catalogue_files import CatalogueError, read_tables
+from processes.filtersets import ProcessFilterSet
+from processes.forms import CatalogueUploadForm
+from processes.models import Area, Process
+from processes.schedule_text import describe_basis, describe_schedule
+from processes.selectors import active_processes, process_amendments
+from processes.services import catalogue_apply, catalogue_plan
+
+UPLOAD_SESSION_KEY = "catalogue_upload"
+
+
+@login_required
+def process_list(request):
+    filterset = ProcessFilterSet(request.GET, queryset=active_processes())
+    processes = list(filterset.qs)
+    areas = []
+    for process in processes:
+        if not areas or areas[-1]["area"].pk != process.area_id:
+            areas.append({"area": process.area, "processes": []})
+        areas[-1]["processes"].append(process)
+    return render(
+        request,
+        "processes/process_list.html",
+        {
+            "filterset": filterset,
+            "areas": areas,
+            "count": len(processes),
+            "filtered": filterset.is_bound and any(request.GET.values()),
+        },
+    )
+
+
+@login_required
+def process_detail(request, key):
+    process = get_object_or_404(active_processes(), key=key)
+    names = dict(Process.objects.filter(is_active=True).values_list("key", "name"))
+    return render(
+        request,
+        "processes/process.html",
+        {
+            "process": process,
+            "schedule": describe_schedule(process.schedule_rule, names),
+            "schedule_basis": describe_basis(process.schedule_rule),
+            "amendments": process_amendments(process),
+        },
+    )
+
+
+@login_required
+@permission_required("processes.load_catalogue", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def catalogue_upload(request):
+    form = CatalogueUploadForm(request.POST, request.FILES) if request.method == "POST" else CatalogueUploadForm()
+    if request.method == "POST" and form.is_valid():
+        request.session[UPLOAD_SESSION_KEY] = {"name": form.cleaned_data["file"].name, "text": form.text}
+        return redirect("processes:catalogue_upload_preview")
+    return render(request, "processes/catalogue_upload.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@permission_required("processes.load_catalogue", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def catalogue_upload_preview(request):
+    upload = request.session.get(UPLOAD_SESSION_KEY)
+    if not upload:
+        messages.info(request, "Choose a fixture file to preview.")
+        return redirect("processes:catalogue_upload")
+    if request.method == "POST" and request.POST.get("action") == "cancel":
+        del request.session[UPLOAD_SESSION_KEY]
+        messages.info(request, "Nothing was changed.")
+        return redirect("processes:catalogue_upload")
+    try:
+        # Validated again: the catalogue may have changed since the file was chosen.
+        tables = read_tables([(upload["name"], upload["text"])])
+        if request.method == "POST" and request.POST.get("action") == "apply":
+            plan = catalogue_apply(tables, actor=request.user)
+            del request.session[UPLOAD_SESSION_KEY]
+            messages.success(request, f"Catalogue updated from {upload['name']}: {plan.counts_line()}.")
+            return redirect("processes:process_list")
+        plan = catalogue_plan(tables)
+    except CatalogueError as exc:
+        del request.session[UPLOAD_SESSION_KEY]
+        form = CatalogueUploadForm()
+        form.add_error(None, exc.problems)  # shown in the error summary
+        return render(request, "processes/catalogue_upload.html", {"form": form}, status=400)
+    areas = Area.objects.filter(key__in=[loaded.table.area.key for loaded in tables])
+    return render(
+        request,
+        "processes/catalogue_upload_preview.html",
+        {"plan": plan, "upload_name": upload["name"], "areas": areas},
+    )
