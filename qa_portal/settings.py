@@ -135,6 +135,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 
 GUARDIAN_RAISE_403 = False
+# History reasons name the fixture files of a load, which can be longer than 100 characters.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row; anonymous visitors are sent to sign in
 
 #
