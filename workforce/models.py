@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
 from django.urls import reverse
-
 from simple_history.models import HistoricalRecords
 
 from qa_portal.models import BaseModel, TimestampedModel
