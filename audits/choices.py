@@ -18,3 +18,39 @@ class AccessAction(models.TextChoices):
     VIEWED = "viewed", "Viewed the case"
     VIEWED_HISTORY = "viewed_history", "Viewed the case's history"
     EXPORTED = "exported", "Exported in a list"
+    VIEWED_AUDIT = "viewed_audit", "Viewed an audit of the case"
+
+
+class AuditStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    MODERATED = "moderated", "Moderated"
+    AMENDED = "amended", "Amended"
+
+
+class Grade(models.TextChoices):
+    """Ofsted's four-point scale (ILACS)."""
+
+    OUTSTANDING = "outstanding", "Outstanding"
+    GOOD = "good", "Good"
+    REQUIRES_IMPROVEMENT = "requires_improvement", "Requires improvement to be good"
+    INADEQUATE = "inadequate", "Inadequate"
+
+
+class Judgement(models.TextChoices):
+    MET = "met", "Met"
+    PARTLY_MET = "partly_met", "Partly met"
+    NOT_MET = "not_met", "Not met"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class ConferenceDecision(models.TextChoices):
+    PLAN_MADE = "plan_made", "Plan made"
+    PLAN_CONTINUES = "plan_continues", "Plan continues"
+    PLAN_ENDS = "plan_ends", "Plan ends"

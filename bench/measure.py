@@ -15,12 +15,18 @@ def emit(**figures):
     print(json.dumps(figures, sort_keys=True), flush=True)
 
 
-def page_timing(client: Client, path: str, *, repeat: int = 20, warmup: int = 2) -> dict:
-    """Median and 95th-percentile server time of GET path, and the queries one request runs."""
+def page_timing(client: Client, path: str, *, repeat: int = 20, warmup: int = 2, must_answer: bool = True) -> dict:
+    """Median and 95th-percentile server time of GET path, and the queries one request runs.
+
+    A page that does not answer 200 stops the run, unless `must_answer` is false: then the result is
+    just {"status": <code>}, so a scenario can report a page that does not exist yet and carry on.
+    """
     for _ in range(warmup):
         response = client.get(path)
         if response.status_code != 200:
-            sys.exit(f"bench: GET {path} answered {response.status_code}")
+            if must_answer:
+                sys.exit(f"bench: GET {path} answered {response.status_code}")
+            return {"status": response.status_code}
     timings = []
     for _ in range(repeat):
         reset_queries()
@@ -35,4 +41,5 @@ def page_timing(client: Client, path: str, *, repeat: int = 20, warmup: int = 2)
         "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 2),
         "queries": len(queries),
         "repeat": repeat,
+        "status": 200,
     }

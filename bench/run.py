@@ -2,7 +2,10 @@
 
 It creates a throw-away database beside the configured one (test_<name>, as the test runner does),
 so a PostgreSQL DATABASE_URL measures PostgreSQL without touching real data.
-Scenarios add themselves to SCENARIOS; each takes the parsed arguments.
+Scenarios add themselves to SCENARIOS; each takes the parsed arguments:
+  home   the signed-in home page and /healthz, on an empty database;
+  cases  the case list against the home page at --sizes synthetic cases (bench/cases.py), and how
+         fast generate_synthetic wrote them.
 """
 
 import argparse
@@ -29,13 +32,24 @@ def home_page(args):
         emit(bench=name, path=path, database=connection.vendor, **page_timing(client, path, repeat=args.repeat))
 
 
-SCENARIOS = {"home": home_page}
+def cases(args):
+    from bench.cases import cases_benchmark
+
+    cases_benchmark(args)
+
+
+SCENARIOS = {"home": home_page, "cases": cases}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("scenarios", nargs="*", default=list(SCENARIOS), help=f"any of {', '.join(SCENARIOS)}")
     parser.add_argument("--repeat", type=int, default=20, help="timed requests per page")
+    parser.add_argument(
+        "--sizes", default="10000,100000", help="cases: numbers of synthetic cases to measure at (default 10000,100000)"
+    )
+    parser.add_argument("--teams", type=int, default=20, help="cases: synthetic teams (default 20)")
+    parser.add_argument("--seed", type=int, default=1, help="cases: random seed of the synthetic data")
     args = parser.parse_args()
     unknown = set(args.scenarios) - set(SCENARIOS)
     if unknown:
@@ -44,6 +58,13 @@ def main():
     import django
 
     django.setup()
+    if "cases" in args.scenarios:
+        from bench.cases import parse_sizes
+
+        try:
+            parse_sizes(args.sizes)
+        except ValueError as exc:
+            parser.error(str(exc))
     from django.db import connection
     from django.test.utils import setup_test_environment, teardown_test_environment
 

@@ -101,6 +101,33 @@ class ScheduleRule(Strict):
         return [Interval.parse(text) for text in self.intervals]
 
 
+RECORD_FORMS = ("audit", "conference", "visit", "workforce")
+
+
+class Recording(Strict):
+    """How a record of the process is made. Omitted fields take defaults from the subject:
+    staff processes use the workforce form; case audits are graded on Ofsted's four-point scale;
+    conferences and visits ask for the child's voice."""
+
+    form: Literal[RECORD_FORMS] | None = None  # type: ignore[valid-type]
+    grades: bool | None = None
+    child_voice: bool | None = None
+    # A conference that sets the date of another process's next review (the ICPC sets the first CP review).
+    next_review_of: Key | None = None
+
+    def resolved(self, subject: str) -> dict:
+        form = self.form or ("workforce" if subject == "staff" else "audit")
+        if form == "workforce" and subject != "staff":
+            raise ValueError("the workforce form is for processes carried out on a staff member")
+        if form in ("conference", "visit") and subject != "case":
+            raise ValueError(f"the {form} form is for processes carried out on a case")
+        grades = self.grades if self.grades is not None else (form == "audit" and subject == "case")
+        child_voice = self.child_voice if self.child_voice is not None else form in ("conference", "visit")
+        if self.next_review_of and form != "conference":
+            raise ValueError("next_review_of belongs with the conference form")
+        return {"form": form, "grades": grades, "child_voice": child_voice, "next_review_of": self.next_review_of}
+
+
 class ProcessEntry(Strict):
     key: Key
     name: NonEmptyText
@@ -111,6 +138,15 @@ class ProcessEntry(Strict):
     schedule: ScheduleRule | None = None
     sample_rate: float | None = Field(default=None, ge=0, le=1)
     former_names: list[NonEmptyText] = Field(default_factory=list)
+    recording: Recording = Field(default_factory=Recording)
+
+    @model_validator(mode="after")
+    def recording_fits_the_subject(self) -> "ProcessEntry":
+        self.recording.resolved(self.subject)
+        return self
+
+    def resolved_recording(self) -> dict:
+        return self.recording.resolved(self.subject)
 
     @field_validator("lead_roles")
     @classmethod

@@ -3,6 +3,7 @@ from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 
 from processes.catalogue_files import CatalogueError, read_tables
+from processes.services import catalogue_plan
 
 MAX_FIXTURE_BYTES = 1024 * 1024
 
@@ -36,6 +37,8 @@ class CatalogueUploadForm(forms.Form):
             raise forms.ValidationError("The fixture file must be UTF-8 text") from exc
         try:
             self.tables = read_tables([(upload.name, text)])
+            # Checks against the catalogue as it stands (e.g. a schedule naming an unknown process).
+            catalogue_plan(self.tables)
         except CatalogueError as exc:
             raise forms.ValidationError(exc.problems) from exc
         self.text = text

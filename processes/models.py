@@ -6,12 +6,13 @@ Rows are written only by the catalogue loader (processes.services), from fixture
 from django.contrib.auth.models import Group
 from django.db import models
 from django.urls import reverse
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from guardian.models import GroupObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from processes.choices import SubjectKind
 from processes.roles import Scope
 from qa_portal.models import BaseModel, TimestampedModel
+from qa_portal.querysets import ScopedQuerySet
 
 
 class Role(BaseModel):
@@ -70,8 +71,32 @@ class Process(TimestampedModel):
     schedule_rule = models.JSONField(null=True, blank=True)
     sample_rate = models.DecimalField(max_digits=4, decimal_places=3, null=True, blank=True)
     former_names = models.JSONField(default=list, blank=True)
+    record_form = models.CharField(
+        max_length=20,
+        choices=[
+            ("audit", "Audit"),
+            ("conference", "Conference or review"),
+            ("visit", "Visit"),
+            ("workforce", "Workforce record"),
+        ],
+        default="audit",
+    )
+    grades = models.BooleanField(
+        default=False, help_text="Records carry an overall grade on Ofsted's four-point scale."
+    )
+    asks_child_voice = models.BooleanField(default=False, help_text="Records ask for the child's voice.")
+    next_review_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="A conference that sets the next review date of another process (the ICPC sets the first review).",
+    )
     is_active = models.BooleanField(default=True)
 
+    # Process.objects.for_user(user, "record"): the processes the user's roles lead.
+    objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[lead_roles])
 
     class Meta:
@@ -110,8 +135,4 @@ class RequiredOutcome(BaseModel):
 
 
 class ProcessGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Process, on_delete=models.CASCADE)
-
-
-class ProcessUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Process, on_delete=models.CASCADE)

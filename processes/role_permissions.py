@@ -1,9 +1,19 @@
-"""Model-wide permissions that a role's group holds, synced by the catalogue loader.
+"""Model-wide permissions that a role's group holds, synced by the catalogue loader (roles_sync).
 
-Only permissions to act (load the catalogue, manage people): never a model-wide *view* permission
-on child data, which would leak every case. Case access is granted per object (guardian).
+Only permissions to act (load the catalogue, manage people, import cases) and to read the access
+log: never a model-wide *view* permission on child data, which would reach every case. Case access
+is granted per case (guardian object permissions); see qa_portal.querysets.
 """
 
 ROLE_MODEL_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    "qa-administrator": ("processes.load_catalogue",),
+    "qa-administrator": (
+        "processes.load_catalogue",
+        "audits.add_case",
+        "audits.change_case",
+        "audits.view_accesslogentry",
+        "workforce.add_team",
+        "workforce.change_team",
+        "workforce.add_staffprofile",
+        "workforce.change_staffprofile",
+    ),
 }

@@ -14,7 +14,7 @@ ACTIVE_OUTCOMES = Prefetch(
 def active_processes():
     return (
         Process.objects.filter(is_active=True)
-        .select_related("area")
+        .select_related("area", "next_review_of")
         .prefetch_related("lead_roles", ACTIVE_OUTCOMES)
         .order_by("area__number", "position")
     )
@@ -72,6 +72,13 @@ def _process_export(process: Process) -> dict:
         exported["sample_rate"] = float(process.sample_rate)
     if process.former_names:
         exported["former_names"] = list(process.former_names)
+    exported["recording"] = {
+        "form": process.record_form,
+        "grades": process.grades,
+        "child_voice": process.asks_child_voice,
+    }
+    if process.next_review_of_id:
+        exported["recording"]["next_review_of"] = process.next_review_of.key
     return exported
 
 

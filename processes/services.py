@@ -30,6 +30,10 @@ FIELD_LABELS = {
     "schedule_rule": "schedule",
     "sample_rate": "sample rate",
     "former_names": "former names",
+    "record_form": "record form",
+    "grades": "grading",
+    "asks_child_voice": "child's voice",
+    "next_review_of": "next review of",
     "is_active": "made active again",
     "outcomes": "outcomes",
 }
@@ -100,8 +104,18 @@ def _entry_values(entry: ProcessEntry, area_key: str, position: int) -> dict:
         if entry.sample_rate is None
         else Decimal(str(entry.sample_rate)).quantize(Decimal("0.001")),
         "former_names": list(entry.former_names),
+        **_recording_values(entry.resolved_recording()),
+        "next_review_of": entry.recording.next_review_of,
         "is_active": True,
         "outcomes": list(entry.outcomes),
+    }
+
+
+def _recording_values(recording: dict) -> dict:
+    return {
+        "record_form": recording["form"],
+        "grades": recording["grades"],
+        "asks_child_voice": recording["child_voice"],
     }
 
 
@@ -116,6 +130,10 @@ def _process_values(process: Process) -> dict:
         "schedule_rule": process.schedule_rule,
         "sample_rate": process.sample_rate,
         "former_names": list(process.former_names),
+        "record_form": process.record_form,
+        "grades": process.grades,
+        "asks_child_voice": process.asks_child_voice,
+        "next_review_of": process.next_review_of.key if process.next_review_of_id else None,
         "is_active": process.is_active,
         "outcomes": [outcome.text for outcome in process.outcomes.all() if outcome.is_active],
     }
@@ -281,6 +299,16 @@ def catalogue_apply(tables: list[LoadedTable], *, actor=None) -> CataloguePlan:
         for position, entry in enumerate(table.processes, start=1):
             _process_upsert(entry, area, position, plan.matches.get(entry.key), roles, actor, reason)
 
+    # A second pass: a conference may set the next review of a process loaded after it.
+    by_key = {process.key: process for process in Process.objects.select_related("next_review_of")}
+    for loaded in tables:
+        for entry in loaded.table.processes:
+            process = by_key[entry.key]
+            target = by_key[entry.recording.next_review_of] if entry.recording.next_review_of else None
+            if process.next_review_of_id != (target.pk if target else None):
+                process.next_review_of = target
+                _save(process, actor, reason)
+
     loaded_areas = {loaded.table.area.key for loaded in tables}
     loaded_keys = {entry.key for loaded in tables for entry in loaded.table.processes}
     for process in Process.objects.filter(area__key__in=loaded_areas, is_active=True).exclude(key__in=loaded_keys):
@@ -306,6 +334,9 @@ def _process_upsert(entry: ProcessEntry, area: Area, position: int, process, rol
         "schedule_rule": wanted["schedule_rule"],
         "sample_rate": wanted["sample_rate"],
         "former_names": wanted["former_names"],
+        "record_form": wanted["record_form"],
+        "grades": wanted["grades"],
+        "asks_child_voice": wanted["asks_child_voice"],
         "is_active": True,
     }
     if (

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -85,10 +86,13 @@ def catalogue_upload_preview(request):
             messages.success(request, f"Catalogue updated from {upload['name']}: {plan.counts_line()}.")
             return redirect("processes:process_list")
         plan = catalogue_plan(tables)
-    except CatalogueError as exc:
+    except CatalogueError:
         del request.session[UPLOAD_SESSION_KEY]
-        form = CatalogueUploadForm()
-        form.add_error(None, exc.problems)  # shown in the error summary
+        # Bind the form to the stored file so that it reports the same problems the same way.
+        form = CatalogueUploadForm(
+            data={}, files={"file": SimpleUploadedFile(upload["name"], upload["text"].encode("utf-8"))}
+        )
+        form.is_valid()
         return render(request, "processes/catalogue_upload.html", {"form": form}, status=400)
     areas = Area.objects.filter(key__in=[loaded.table.area.key for loaded in tables])
     return render(

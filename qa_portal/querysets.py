@@ -1,5 +1,5 @@
 """Permission scoping in one place: `ScopedQuerySet.for_user()` is the only code that asks guardian
-which rows a user may see. Lists, detail pages, form choices and exports all start from it.
+which rows a user may see or act on. Lists, detail pages, form choices and exports all start from it.
 """
 
 from django.db import models
@@ -29,17 +29,16 @@ def may_see_cases(user) -> bool:
 
 
 class ScopedQuerySet(models.QuerySet):
-    """A queryset that narrows itself to what a user may see.
+    """A queryset that narrows itself to the rows on which a user holds an object permission.
 
-    Models whose rows are granted per object (cases) use guardian's direct-foreign-key tables;
-    service-wide roles see every row through their role, never through a model-wide permission.
+    `action` names the permission: "view" asks for `<app>.view_<model>`, "record" for
+    `<app>.record_<model>`. Grants come from guardian's direct-foreign-key tables; model-wide
+    permissions never count (they would reach every row).
     """
 
     def for_user(self, user, action: str = "view"):
-        if not user.is_authenticated or not may_see_cases(user):
+        if not user.is_authenticated:
             return self.none()
-        if has_service_scope(user):
-            return self.all()
         opts = self.model._meta
         return get_objects_for_user(
             user,
@@ -48,3 +47,15 @@ class ScopedQuerySet(models.QuerySet):
             accept_global_perms=False,
             with_superuser=False,
         )
+
+
+class CaseQuerySet(ScopedQuerySet):
+    """Children's cases: granted per case, except that service-wide roles see every case through their
+    role, and board and scrutiny roles see none."""
+
+    def for_user(self, user, action: str = "view"):
+        if not user.is_authenticated or not may_see_cases(user):
+            return self.none()
+        if has_service_scope(user):
+            return self.all()
+        return super().for_user(user, action)

@@ -11,6 +11,8 @@ urlpatterns = [
     path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("processes/", include("processes.urls")),
+    path("", include("audits.urls")),
+    path("workforce/", include("workforce.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -16,8 +16,14 @@ from qa_portal.services import BEAT_HEARTBEAT
 
 @login_required
 def home(request):
-    """The signed-in user's work: later sections (due items, actions) add to this page."""
-    return render(request, "home.html")
+    """The signed-in user's work: their open actions and drafts (due items join later)."""
+    from audits.selectors import my_drafts, my_open_actions
+
+    return render(
+        request,
+        "home.html",
+        {"actions": my_open_actions(user=request.user), "drafts": my_drafts(user=request.user)},
+    )
 
 
 @require_GET

@@ -17,3 +17,11 @@ def user(db):
 def signed_in_client(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def cast(db):
+    """One user per demo role, three teams and four cases (see tests/cast.py)."""
+    from tests.cast import build_cast
+
+    return build_cast()

@@ -97,7 +97,7 @@ def test_signing_in_lands_on_the_home_page(client, user):
     assert response.redirect_chain == [(reverse("home"), 302)]
     assert response.status_code == 200
     assert "Hello, Casey" in html
-    assert "Due and overdue" in html
+    assert "Your drafts" in html
     assert "Your actions" in html
 
 
@@ -142,18 +142,41 @@ def test_the_home_page_greets_the_user_and_shows_an_honest_empty_state(signed_in
 
     assert "<title>Your work – QA Portal" in html
     assert "Hello, Casey" in html
-    assert "You have nothing due or overdue." in html
-    assert "You have no actions." in html
+    assert "You have no open actions." in html
+    assert "You have no drafts." in html
 
 
 def test_the_home_page_shows_navigation_with_the_current_section(signed_in_client):
     html = signed_in_client.get(reverse("home")).content.decode()
 
     assert 'aria-label="Menu"' in html
-    for href in ["/processes/", "/cases/", "/audits/", "/dashboard/"]:
-        assert f'href="{href}"' in html
+    assert 'href="/processes/"' in html
     assert re.search(r'href="/" aria-current="page"', html)
     assert html.count("aria-current=") == 1
+
+
+@pytest.mark.django_db
+def test_the_navigation_offers_cases_only_to_roles_that_reach_case_data(client):
+    from tests.factories import user_with_roles
+
+    client.force_login(user_with_roles("tm", "team-manager"))
+    assert 'href="/cases/"' in client.get(reverse("home")).content.decode()
+    client.force_login(user_with_roles("panel", "scrutiny-panel-member"))
+    assert 'href="/cases/"' not in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_navigation_offers_the_administrators_tools_only_to_qa_administrators(client):
+    from tests.factories import user_with_roles
+
+    client.force_login(user_with_roles("admin", "qa-administrator"))
+    html = client.get(reverse("home")).content.decode()
+    for href in ("/workforce/staff/", "/workforce/teams/", "/access-log/"):
+        assert f'href="{href}"' in html
+    client.force_login(user_with_roles("tm", "team-manager"))
+    html = client.get(reverse("home")).content.decode()
+    for href in ("/workforce/staff/", "/workforce/teams/", "/access-log/"):
+        assert f'href="{href}"' not in html
 
 
 def test_the_header_shows_who_is_signed_in_and_a_sign_out_form(signed_in_client):
@@ -253,7 +276,7 @@ def test_pages_have_no_inline_script_or_style(signed_in_client, url):
 
 
 def test_the_navigation_marks_the_section_of_a_page_inside_it(signed_in_client):
-    html = signed_in_client.get("/cases/42/").content.decode()
+    html = signed_in_client.get("/processes/no-such-process/").content.decode()
 
-    assert re.search(r'href="/cases/" aria-current="true"', html)
+    assert re.search(r'href="/processes/" aria-current="true"', html)
     assert html.count("aria-current=") == 1

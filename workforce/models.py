@@ -12,7 +12,8 @@ from qa_portal.models import BaseModel, TimestampedModel
 class Team(BaseModel):
     """A team of the service. Its auth group carries the team's case access (guardian object permissions)."""
 
-    name = models.CharField(max_length=150, unique=True)
+    # Its group is called "Team: <name>", which must fit the group name's 150 characters.
+    name = models.CharField(max_length=140, unique=True)
     service_area = models.ForeignKey(
         "processes.Area",
         on_delete=models.PROTECT,
@@ -60,6 +61,11 @@ class StaffProfile(TimestampedModel):
                 condition=models.Q(left_on__isnull=True) | models.Q(left_on__gte=models.F("start_date")),
                 name="%(app_label)s_%(class)s_left_after_start",
                 violation_error_message="The leaving date cannot be before the start date.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(line_manager=models.F("user")),
+                name="%(app_label)s_%(class)s_not_own_line_manager",
+                violation_error_message="A person cannot be their own line manager.",
             ),
         ]
 

@@ -62,3 +62,17 @@ def output_dir(request):
     path = RESULTS_DIR / request.node.name
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@pytest.fixture
+def sign_in(page):
+    """Sign in through the form, as a person would: sign_in(user, password)."""
+
+    def _sign_in(user, password):
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url("**/")
+
+    return _sign_in

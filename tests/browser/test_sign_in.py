@@ -24,7 +24,7 @@ def test_it_signs_in_and_lands_on_the_home_page(page, live_server, output_dir):
 
     expect(page).to_have_url(f"{live_server.url}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Casey")
-    expect(page.get_by_role("heading", name="Due and overdue")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your actions")).to_be_visible()
     expect(page.get_by_role("link", name="Home")).to_have_attribute("aria-current", "page")
     # application.js ran as a module and set the class GOV.UK Frontend's components look for.
     expect(page.locator("body")).to_have_class(re.compile(r"\bgovuk-frontend-supported\b"))

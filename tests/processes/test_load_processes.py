@@ -73,6 +73,7 @@ def test_export_then_load_into_an_empty_database_then_export_gives_the_same_json
 
     ProcessGroupObjectPermission.objects.all().delete()
     RequiredOutcome.objects.all().delete()
+    Process.objects.update(next_review_of=None)
     Process.objects.all().delete()
     Area.objects.all().delete()
     load(exported)
@@ -96,6 +97,22 @@ def test_the_youth_offending_random_samples_carry_a_twenty_percent_rate(catalogu
         "Start Asset Assessment": 0.2,
         "Intervention Plans": 0.2,
     }
+
+
+def test_conferences_visits_and_workforce_records_get_their_own_forms(catalogue):
+    forms = dict(Process.objects.values_list("key", "record_form"))
+    conferences = {"aa-initial-child-protection-conference", "aa-child-protection-review", "voice-children-in-care"}
+    assert {key for key, form in forms.items() if form == "conference"} == conferences
+    assert forms["voice-statutory-and-child-in-need-visits"] == "visit"
+    assert forms["csc-supervision"] == forms["wf-performance-appraisal"] == "workforce"
+    assert forms["csc-sample-audit"] == "audit"
+
+
+def test_case_audits_grade_and_conferences_and_visits_ask_for_the_childs_voice(catalogue):
+    sample = Process.objects.get(key="csc-sample-audit")
+    review = Process.objects.get(key="aa-child-protection-review")
+    assert (sample.grades, sample.asks_child_voice) == (True, False)
+    assert (review.grades, review.asks_child_voice) == (False, True)
 
 
 def test_renamed_processes_remember_their_former_names(catalogue):
@@ -186,6 +203,10 @@ BAD_FIXTURES = {
         "sample_rate: Input should be greater than or equal to 0",
     ),
     "unknown key": (lambda d: first_process(d).__setitem__("outcome", ["typo"]), "outcome: unknown key"),
+    "record form that does not fit the subject": (
+        lambda d: first_process(d).__setitem__("recording", {"form": "workforce"}),
+        "the workforce form is for processes carried out on a staff member",
+    ),
 }
 
 

@@ -210,3 +210,27 @@ def test_a_preview_of_an_unchanged_file_says_nothing_would_change(client, qa_adm
     client.force_login(qa_admin)
     upload(client, "08.yaml", (FIXTURES / "08-youth-offending-service.yaml").read_text(encoding="utf-8"))
     assert "Nothing would change" in client.get("/processes/upload/preview/").content.decode()
+
+
+def test_a_file_that_became_invalid_before_apply_is_refused_with_its_problems(client, qa_admin):
+    """Validated again at apply: a process the file's schedule points at may have gone meanwhile."""
+    client.force_login(qa_admin)
+    text = changed_fixture(
+        lambda d: d["processes"][0].__setitem__(
+            "schedule",
+            {
+                "basis": "local",
+                "source": "x",
+                "clock": "record_of",
+                "after_process": "gone-soon",
+                "intervals": ["1 week"],
+            },
+        )
+    )
+    session = client.session
+    session["catalogue_upload"] = {"name": "08.yaml", "text": text}
+    session.save()
+    response = client.post("/processes/upload/preview/", {"action": "apply"})
+    assert response.status_code == 400
+    assert "unknown process &#x27;gone-soon&#x27;" in response.content.decode()
+    assert Process.objects.get(key="yos-start-asset-assessment").schedule_rule is None

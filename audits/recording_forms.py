@@ -1,0 +1,346 @@
+"""The recording form, built from the process: a finding row per required outcome, then the fields
+the process's form adds (conference, visit), the grade and the child's voice where the process asks,
+and an optional new action."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from audits.choices import ConferenceDecision, Grade, Judgement
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}, format="%Y-%m-%d")
+TEXTAREA = forms.Textarea(attrs={"class": "govuk-textarea", "rows": 4})
+
+
+def _yes_no_initial(value):
+    return None if value is None else ("yes" if value else "no")
+
+
+def _yes_no_value(text):
+    return None if not text else text == "yes"
+
+
+class AuditRecordForm(forms.Form):
+    """Fields are named so that a service's ValidationError keys map straight onto them."""
+
+    def __init__(self, *args, audit, owners, amending=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.audit = audit
+        process = audit.process
+        self.findings = list(audit.findings.select_related("outcome").order_by("outcome__position"))
+
+        self.fields["held_on"] = forms.DateField(
+            label="Date carried out" if process.record_form != "conference" else "Date held",
+            required=False,
+            widget=DATE_INPUT,
+            initial=audit.held_on,
+            error_messages={"invalid": "Enter a real date"},
+        )
+        self.fields["due_on"] = forms.DateField(
+            label="Date due",
+            required=False,
+            widget=DATE_INPUT,
+            initial=audit.due_on,
+            help_text="When this was due, if it was due by a timescale.",
+            error_messages={"invalid": "Enter a real date"},
+        )
+        for finding in self.findings:
+            self.fields[f"finding-{finding.pk}-judgement"] = forms.ChoiceField(
+                label=finding.outcome.text,
+                choices=Judgement.choices,
+                required=False,
+                widget=forms.RadioSelect,
+                initial=finding.judgement or None,
+            )
+            self.fields[f"finding-{finding.pk}-evidence"] = forms.CharField(
+                label="Evidence",
+                required=False,
+                widget=TEXTAREA,
+                initial=finding.evidence,
+                help_text="Required when the outcome is not met or only partly met.",
+            )
+        if process.record_form == "conference":
+            record = audit.conference
+            for name, label in (
+                ("child_attended", "Did the child attend, or were they seen?"),
+                ("views_given", "Were the child's views given?"),
+                ("advocate_offered", "Was the child offered an independent advocate?"),
+            ):
+                self.fields[name] = forms.ChoiceField(
+                    label=label,
+                    choices=YES_NO,
+                    required=False,
+                    widget=forms.RadioSelect,
+                    initial=_yes_no_initial(getattr(record, name)),
+                )
+            self.fields["decision"] = forms.ChoiceField(
+                label="Decision",
+                choices=ConferenceDecision.choices,
+                required=False,
+                widget=forms.RadioSelect,
+                initial=record.decision or None,
+            )
+            self.fields["next_review_on"] = forms.DateField(
+                label="Next review date",
+                required=False,
+                widget=DATE_INPUT,
+                initial=record.next_review_on,
+                help_text=(
+                    f"The schedule gives {record.next_review_computed_on:%-d %B %Y}."
+                    if record.next_review_computed_on
+                    else "Filled in from the schedule once the date held is saved."
+                ),
+                error_messages={"invalid": "Enter a real date"},
+            )
+            self.fields["next_review_change_reason"] = forms.CharField(
+                label="Reason for a different next review date",
+                required=False,
+                widget=TEXTAREA,
+                initial=record.next_review_change_reason,
+            )
+        if process.record_form == "visit":
+            record = audit.visit
+            self.fields["child_seen"] = forms.ChoiceField(
+                label="Was the child seen?",
+                choices=YES_NO,
+                required=False,
+                widget=forms.RadioSelect,
+                initial=_yes_no_initial(record.child_seen),
+            )
+            self.fields["seen_alone"] = forms.ChoiceField(
+                label="Was the child seen alone?",
+                choices=YES_NO,
+                required=False,
+                widget=forms.RadioSelect,
+                initial=_yes_no_initial(record.seen_alone),
+            )
+            self.fields["location"] = forms.CharField(
+                label="Where did the visit take place?",
+                required=False,
+                initial=record.location,
+                widget=forms.TextInput(attrs={"class": "govuk-input"}),
+                help_text="For example: at home, at school, at the contact centre.",
+            )
+        if process.asks_child_voice:
+            self.fields["child_voice"] = forms.CharField(
+                label="The child's voice",
+                required=False,
+                widget=TEXTAREA,
+                initial=audit.child_voice,
+                help_text=(
+                    "What the child said about their world, in their words where possible, "
+                    "or why they could not be heard."
+                ),
+            )
+        if process.grades:
+            self.fields["grade"] = forms.ChoiceField(
+                label="Overall grade",
+                choices=Grade.choices,
+                required=False,
+                widget=forms.RadioSelect,
+                initial=audit.grade or None,
+            )
+        self.fields["summary"] = forms.CharField(
+            label="Summary",
+            required=False,
+            widget=TEXTAREA,
+            initial=audit.summary,
+        )
+        self.fields["action_description"] = forms.CharField(
+            label="What must be done",
+            required=False,
+            widget=TEXTAREA,
+        )
+        self.fields["action_owner"] = forms.ModelChoiceField(
+            label="Owner",
+            queryset=owners,
+            required=False,
+            empty_label="Choose the owner",
+            widget=forms.Select(attrs={"class": "govuk-select"}),
+        )
+        self.fields["action_owner"].label_from_instance = lambda user: user.get_full_name() or user.username
+        self.fields["action_due_on"] = forms.DateField(
+            label="Due by", required=False, widget=DATE_INPUT, error_messages={"invalid": "Enter a real date"}
+        )
+        self.fields["action_finding"] = forms.ChoiceField(
+            label="Which finding it follows from",
+            required=False,
+            choices=[("", "The audit as a whole")] + [(str(f.pk), f.outcome.text[:90]) for f in self.findings],
+            widget=forms.Select(attrs={"class": "govuk-select"}),
+        )
+        if amending:
+            self.fields["reason"] = forms.CharField(
+                label="Reason for the amendment",
+                required=True,
+                widget=TEXTAREA,
+                error_messages={"required": "Give the reason for the amendment"},
+            )
+
+    #
+    # Grouped bound fields, for the template
+    #
+
+    def finding_rows(self):
+        return [
+            (finding, self[f"finding-{finding.pk}-judgement"], self[f"finding-{finding.pk}-evidence"])
+            for finding in self.findings
+        ]
+
+    def section(self, *names):
+        return [self[name] for name in names if name in self.fields]
+
+    def conference_fields(self):
+        return self.section(
+            "child_attended",
+            "views_given",
+            "advocate_offered",
+            "decision",
+            "next_review_on",
+            "next_review_change_reason",
+        )
+
+    def visit_fields(self):
+        return self.section("child_seen", "seen_alone", "location")
+
+    def action_fields(self):
+        return self.section("action_description", "action_owner", "action_due_on", "action_finding")
+
+    #
+    # Validation and what the services take
+    #
+
+    def clean(self):
+        data = super().clean()
+        action = [data.get("action_description"), data.get("action_owner"), data.get("action_due_on")]
+        if any(action) and not all(action):
+            if not data.get("action_description"):
+                self.add_error("action_description", "Say what must be done")
+            if not data.get("action_owner"):
+                self.add_error("action_owner", "Choose who owns the action")
+            if not data.get("action_due_on"):
+                self.add_error("action_due_on", "Enter the date the action is due by")
+        return data
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        audit = self.audit
+        fields = {"held_on": data.get("held_on"), "due_on": data.get("due_on"), "summary": data.get("summary", "")}
+        if "grade" in self.fields:
+            fields["grade"] = data.get("grade") or ""
+        if "child_voice" in self.fields:
+            fields["child_voice"] = data.get("child_voice", "")
+        findings = {
+            finding.pk: {
+                "judgement": data.get(f"finding-{finding.pk}-judgement") or "",
+                "evidence": data.get(f"finding-{finding.pk}-evidence", ""),
+            }
+            for finding in self.findings
+        }
+        conference = visit = None
+        if audit.process.record_form == "conference":
+            conference = {
+                "child_attended": _yes_no_value(data.get("child_attended")),
+                "views_given": _yes_no_value(data.get("views_given")),
+                "advocate_offered": _yes_no_value(data.get("advocate_offered")),
+                "decision": data.get("decision") or "",
+                "next_review_on": data.get("next_review_on"),
+                "next_review_change_reason": data.get("next_review_change_reason", ""),
+            }
+        if audit.process.record_form == "visit":
+            visit = {
+                "child_seen": _yes_no_value(data.get("child_seen")),
+                "seen_alone": _yes_no_value(data.get("seen_alone")),
+                "location": data.get("location", ""),
+            }
+        new_actions = []
+        if data.get("action_description"):
+            finding_id = data.get("action_finding")
+            new_actions.append(
+                {
+                    "description": data["action_description"],
+                    "owner": data["action_owner"],
+                    "due_on": data["action_due_on"],
+                    "finding": next((f for f in self.findings if str(f.pk) == finding_id), None),
+                }
+            )
+        return {
+            "fields": fields,
+            "findings": findings,
+            "conference": conference,
+            "visit": visit,
+            "new_actions": new_actions,
+        }
+
+    def add_service_errors(self, error) -> None:
+        """Put a service's ValidationError on the fields it names (finding-N -> its judgement row)."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for key, messages in error.message_dict.items():
+            field = f"{key}-judgement" if key.startswith("finding-") else key
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+
+
+def action_owner_choices():
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, staff_profile__isnull=False, staff_profile__left_on__isnull=True)
+        .order_by("first_name", "last_name")
+    )
+
+
+class AuditStartForm(forms.Form):
+    """Choose the subject of a new record: only what the user may choose is offered."""
+
+    def __init__(self, *args, process, cases, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        kind = process.subject_kind
+        if kind == "case":
+            self.fields["case"] = forms.ModelChoiceField(
+                label="Case",
+                queryset=cases,
+                empty_label="Choose a case",
+                widget=forms.Select(attrs={"class": "govuk-select"}),
+                error_messages={"required": "Choose the case", "invalid_choice": "Choose a case from the list"},
+            )
+            self.fields["case"].label_from_instance = lambda case: f"{case.reference} – {case.child_name}"
+        elif kind == "staff":
+            self.fields["staff_member"] = forms.ModelChoiceField(
+                label="Member of staff",
+                queryset=staff,
+                empty_label="Choose a member of staff",
+                widget=forms.Select(attrs={"class": "govuk-select"}),
+                error_messages={
+                    "required": "Choose the member of staff",
+                    "invalid_choice": "Choose someone from the list",
+                },
+            )
+            self.fields["staff_member"].label_from_instance = lambda user: user.get_full_name() or user.username
+        else:
+            label = {"foster_carer": "Which foster carer", "meeting": "Which meeting"}.get(
+                kind, "What part of the service"
+            )
+            self.fields["subject_label"] = forms.CharField(
+                label=label,
+                max_length=200,
+                widget=forms.TextInput(attrs={"class": "govuk-input"}),
+                error_messages={"required": "Say what this record is about"},
+            )
+        self.fields["due_on"] = forms.DateField(
+            label="Date due (optional)",
+            required=False,
+            widget=DATE_INPUT,
+            error_messages={"invalid": "Enter a real date"},
+        )
+
+
+class ModerationForm(forms.Form):
+    agreed = forms.ChoiceField(
+        label="Do you agree with the grade?",
+        choices=[("yes", "Yes, I agree"), ("no", "No, I would grade it differently")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether you agree with the grade"},
+    )
+    grade = forms.ChoiceField(label="Moderated grade", choices=Grade.choices, required=False, widget=forms.RadioSelect)
+    reason = forms.CharField(label="Reason", required=False, widget=TEXTAREA)

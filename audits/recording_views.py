@@ -1,0 +1,325 @@
+"""Recording pages: choose a process, choose its subject, fill in the record, submit, amend, moderate.
+
+Anonymous -> sign in; a process the user does not lead -> 403; a subject or audit outside the
+user's scope -> 404. Writes go through audits.recording; a refused submission re-renders the form
+with its messages and saves nothing (the whole save-and-submit is one transaction).
+"""
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+
+from audits.audit_filtersets import AuditFilterSet
+from audits.choices import AccessAction, AuditStatus
+from audits.models import Action, Audit
+from audits.recording import (
+    action_complete,
+    audit_amend,
+    audit_moderate,
+    audit_save,
+    audit_start,
+    audit_submit,
+    case_choices,
+    may_moderate,
+    recordable_processes,
+    staff_choices,
+)
+from audits.recording_forms import AuditRecordForm, AuditStartForm, ModerationForm, action_owner_choices
+from audits.services import access_log_record
+from processes.models import Process
+
+
+def audits_for(user):
+    return Audit.objects.for_user(user).select_related(
+        "process",
+        "process__area",
+        "process__next_review_of",
+        "case",
+        "case__team",
+        "staff_member",
+        "carried_out_by",
+        "team",
+    )
+
+
+def _log_if_case(request, audit):
+    if audit.case_id:
+        access_log_record(user=request.user, cases=[audit.case], action=AccessAction.VIEWED_AUDIT, path=request.path)
+
+
+@login_required
+def audit_new(request):
+    """Choose which process to record: only the processes the user's roles lead."""
+    processes = list(recordable_processes(request.user).select_related("area").order_by("area__number", "position"))
+    if not processes:
+        raise PermissionDenied
+    areas = []
+    for process in processes:
+        if not areas or areas[-1]["area"].pk != process.area_id:
+            areas.append({"area": process.area, "processes": []})
+        areas[-1]["processes"].append(process)
+    return render(request, "audits/audit_new.html", {"areas": areas, "case_id": request.GET.get("case", "")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def audit_start_view(request, key):
+    process = get_object_or_404(Process, key=key, is_active=True)
+    if not recordable_processes(request.user).filter(pk=process.pk).exists():
+        raise PermissionDenied
+    cases = case_choices(request.user)
+    initial = {}
+    if request.GET.get("case", "").isdigit():
+        # A case offered from its own page must be in scope like any other.
+        initial["case"] = get_object_or_404(cases, pk=request.GET["case"])
+    form = AuditStartForm(
+        request.POST or None, initial=initial, process=process, cases=cases, staff=staff_choices(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            audit = audit_start(
+                actor=request.user,
+                process=process,
+                case=data.get("case"),
+                staff_member=data.get("staff_member"),
+                subject_label=data.get("subject_label", ""),
+                due_on=data.get("due_on"),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Draft started. Save it as you go; submit it when it is complete.")
+            return redirect("audits:audit_edit", pk=audit.pk)
+    status = 400 if form.errors else 200
+    return render(request, "audits/audit_start.html", {"process": process, "form": form}, status=status)
+
+
+def _record_form_page(request, audit, *, amending):
+    form = AuditRecordForm(request.POST or None, audit=audit, owners=action_owner_choices(), amending=amending)
+    if request.method == "POST" and form.is_valid():
+        arguments = form.service_arguments()
+        action = request.POST.get("action", "save")
+        try:
+            with transaction.atomic():
+                if amending:
+                    audit_amend(actor=request.user, audit=audit, reason=form.cleaned_data["reason"], **arguments)
+                    messages.success(request, "Amendment saved. The original is kept in the history.")
+                else:
+                    audit_save(actor=request.user, audit=audit, **arguments)
+                    if action == "submit":
+                        audit_submit(actor=request.user, audit=audit)
+                        messages.success(request, "Submitted.")
+                    else:
+                        messages.success(request, "Draft saved.")
+        except ValidationError as error:
+            audit.refresh_from_db()
+            form.add_service_errors(error)
+        else:
+            if amending or action == "submit":
+                return redirect(audit)
+            return redirect("audits:audit_edit", pk=audit.pk)
+    status = 400 if form.errors else 200
+    template = "audits/audit_amend.html" if amending else "audits/audit_edit.html"
+    return render(request, template, {"audit": audit, "form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def audit_edit(request, pk):
+    audit = get_object_or_404(audits_for(request.user), pk=pk)
+    if audit.carried_out_by_id != request.user.pk:
+        raise PermissionDenied
+    if audit.status != AuditStatus.DRAFT:
+        messages.info(request, "This record is submitted: change it by amending it.")
+        return redirect(audit)
+    _log_if_case(request, audit)
+    return _record_form_page(request, audit, amending=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def audit_amend_view(request, pk):
+    audit = get_object_or_404(audits_for(request.user), pk=pk)
+    if not (audit.carried_out_by_id == request.user.pk or may_moderate(request.user)):
+        raise PermissionDenied
+    if audit.status == AuditStatus.DRAFT:
+        return redirect("audits:audit_edit", pk=audit.pk)
+    _log_if_case(request, audit)
+    return _record_form_page(request, audit, amending=True)
+
+
+@login_required
+def audit_detail(request, pk):
+    audit = get_object_or_404(audits_for(request.user), pk=pk)
+    _log_if_case(request, audit)
+    findings = audit.findings.select_related("outcome").order_by("outcome__position")
+    actions = audit.actions.select_related("owner", "finding__outcome")
+    history = audit.history.select_related("history_user").order_by("-history_date")
+    return render(
+        request,
+        "audits/audit.html",
+        {
+            "audit": audit,
+            "findings": findings,
+            "actions": actions,
+            "history": history,
+            "may_amend": audit.status != AuditStatus.DRAFT
+            and (audit.carried_out_by_id == request.user.pk or may_moderate(request.user)),
+            "may_moderate": may_moderate(request.user)
+            and audit.process.grades
+            and audit.status in (AuditStatus.SUBMITTED, AuditStatus.AMENDED)
+            and audit.carried_out_by_id != request.user.pk,
+            "moderation": getattr(audit, "moderation", None),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def audit_moderate_view(request, pk):
+    if not may_moderate(request.user):
+        raise PermissionDenied
+    audit = get_object_or_404(audits_for(request.user), pk=pk)
+    form = ModerationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            audit_moderate(
+                actor=request.user,
+                audit=audit,
+                agreed=form.cleaned_data["agreed"] == "yes",
+                grade=form.cleaned_data.get("grade", ""),
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    for message in errors:
+                        form.add_error(field if field in form.fields else None, message)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(request, "Moderation recorded.")
+            return redirect(audit)
+    _log_if_case(request, audit)
+    status = 400 if form.errors else 200
+    return render(request, "audits/audit_moderate.html", {"audit": audit, "form": form}, status=status)
+
+
+@require_POST
+@login_required
+def action_done(request, pk):
+    # The owner reaches their own action even where the audit itself is outside their scope.
+    visible = Action.objects.filter(Q(audit__in=Audit.objects.for_user(request.user)) | Q(owner=request.user))
+    action = get_object_or_404(visible.select_related("audit"), pk=pk)
+    try:
+        action_complete(actor=request.user, action=action)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Action marked as done.")
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(next_url)
+    return redirect(action.audit)
+
+
+#
+# The audit list and its CSV
+#
+
+AUDIT_CSV_COLUMNS = [
+    "id",
+    "process",
+    "table",
+    "subject",
+    "team",
+    "carried_out_by",
+    "due_on",
+    "held_on",
+    "on_time",
+    "status",
+    "grade",
+    "moderated",
+    "moderation_agreed",
+]
+
+
+def _audit_list_queryset(request):
+    queryset = audits_for(request.user).select_related("moderation").order_by("-held_on", "-pk")
+    filterset = AuditFilterSet(request.GET or None, queryset=queryset)
+    return filterset, (filterset.qs if filterset.is_bound and filterset.is_valid() else queryset)
+
+
+@login_required
+def audit_list(request):
+    filterset, audits = _audit_list_queryset(request)
+    agreement = audits.aggregate(
+        moderated=Count("moderation"), agreed=Count("moderation", filter=Q(moderation__agreed=True))
+    )
+    paginator = Paginator(audits, 50)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    rate = round(100 * agreement["agreed"] / agreement["moderated"]) if agreement["moderated"] else None
+    return render(
+        request,
+        "audits/audit_list.html",
+        {
+            "filterset": filterset,
+            "page_obj": page,
+            "object_list": page.object_list,
+            "page_query": query.urlencode(),
+            "agreement": agreement,
+            "agreement_rate": rate,
+            "may_record": recordable_processes(request.user).exists(),
+        },
+    )
+
+
+@login_required
+def audit_export(request):
+    """The filtered list as CSV: what the user may see, no child's name (references only)."""
+    _, audits = _audit_list_queryset(request)
+    audits = list(audits)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(AUDIT_CSV_COLUMNS)
+    for audit in audits:
+        moderation = getattr(audit, "moderation", None)
+        late = audit.was_late
+        writer.writerow(
+            [
+                audit.pk,
+                audit.process.name,
+                audit.process.area.title,
+                audit.subject_display,
+                audit.team.name if audit.team else "",
+                audit.carried_out_by.get_full_name() or audit.carried_out_by.username,
+                audit.due_on or "",
+                audit.held_on or "",
+                "" if late is None else ("no" if late else "yes"),
+                audit.status,
+                audit.grade,
+                "yes" if moderation else "no",
+                "" if moderation is None else ("yes" if moderation.agreed else "no"),
+            ]
+        )
+    cases = [audit.case for audit in audits if audit.case_id]
+    if cases:
+        access_log_record(user=request.user, cases=cases, action=AccessAction.EXPORTED, path=request.path)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="audits-{timezone.localtime():%Y%m%d-%H%M}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,87 @@
+"""Case scope is granted per case and only per case: no role can reach every child through a
+model-wide permission, and every grant matches the case's team and people."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+
+from audits.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission
+from audits.services import case_save, case_transfer
+from processes.services import roles_sync, system_user
+
+pytestmark = pytest.mark.django_db
+
+CHILD_DATA_MODELS = {"case", "episode", "historicalcase", "historicalepisode"}
+
+
+def expected_grants(case):
+    users = {user_id for user_id in (case.allocated_worker_id, case.chair_id, case.iro_id) if user_id}
+    return {case.team.group_id}, users
+
+
+def actual_grants(case):
+    groups = set(CaseGroupObjectPermission.objects.filter(content_object=case).values_list("group_id", flat=True))
+    users = set(CaseUserObjectPermission.objects.filter(content_object=case).values_list("user_id", flat=True))
+    return groups, users
+
+
+def test_no_role_holds_a_model_wide_view_permission_on_child_data(cast):
+    roles_sync(actor=system_user())
+    held = Permission.objects.filter(group__in=Group.objects.all(), codename__startswith="view_")
+    assert not held.filter(content_type__model__in=CHILD_DATA_MODELS).exists()
+    assert set(held.values_list("codename", flat=True)) <= {"view_accesslogentry"}
+
+
+def test_no_user_holds_a_model_wide_permission_of_their_own(cast):
+    assert not Permission.objects.filter(user__isnull=False).exists()
+
+
+def test_the_case_model_has_no_model_wide_view_permission_at_all():
+    codenames = set(Permission.objects.filter(content_type__app_label="audits").values_list("codename", flat=True))
+    assert "view_episode" not in codenames
+    # view_case exists only as an object permission codename; no group or user holds it model-wide.
+    assert not Permission.objects.get(codename="view_case").group_set.exists()
+
+
+def test_every_case_grants_exactly_its_team_and_its_people(cast):
+    for case in Case.objects.select_related("team"):
+        assert actual_grants(case) == expected_grants(case), case.reference
+
+
+def test_changes_of_team_worker_chair_and_iro_leave_no_stray_grant(cast):
+    case = cast.cases["assessment"]
+    case_transfer(actor=cast["qa.admin"], case=case, team=cast.teams["yos"], allocated_worker=None)
+    case.chair = None
+    case.iro = cast["iro"]
+    case_save(actor=cast["qa.admin"], case=case)
+    assert actual_grants(case) == ({cast.teams["yos"].group_id}, {cast["iro"].pk})
+
+
+def test_a_user_without_roles_sees_no_case_even_as_superuser(cast):
+    from tests.factories import UserFactory
+
+    superuser = UserFactory(username="root.admin", is_superuser=True, is_staff=True)
+    assert not Case.objects.for_user(superuser).exists()
+
+
+def test_board_and_scrutiny_roles_see_no_case(cast):
+    assert not Case.objects.for_user(cast["scrutiny"]).exists()
+
+
+def test_anonymous_users_see_no_case(cast):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert not Case.objects.for_user(AnonymousUser()).exists()
+
+
+def test_guardian_is_asked_for_case_scope_in_one_place_only():
+    """ScopedQuerySet.for_user is the only caller of get_objects_for_user (one place for scoping)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    callers = [
+        path.relative_to(root).as_posix()
+        for folder in ("qa_portal", "processes", "audits", "workforce")
+        for path in (root / folder).rglob("*.py")
+        if "get_objects_for_user" in path.read_text(encoding="utf-8")
+    ]
+    assert callers == ["qa_portal/querysets.py"]

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from workforce import views
+
+app_name = "workforce"
+
+urlpatterns = [
+    path("teams/", views.TeamListView.as_view(), name="team_list"),
+    path("teams/add/", views.TeamCreateView.as_view(), name="team_add"),
+    path("teams/<int:pk>/", views.TeamDetailView.as_view(), name="team_detail"),
+    path("teams/<int:pk>/edit/", views.TeamEditView.as_view(), name="team_edit"),
+    path("staff/", views.StaffListView.as_view(), name="staff_list"),
+    path("staff/add/", views.StaffCreateView.as_view(), name="staff_add"),
+    path("staff/<int:pk>/", views.StaffDetailView.as_view(), name="staff_detail"),
+    path("staff/<int:pk>/edit/", views.StaffEditView.as_view(), name="staff_edit"),
+]
