@@ -11,9 +11,12 @@ from audits.choices import (
     AuditStatus,
     CaseStatus,
     ConferenceDecision,
+    DueSource,
+    DueStatus,
     EpisodeKind,
     Grade,
     Judgement,
+    ReminderStage,
 )
 from audits.querysets import AuditQuerySet
 from qa_portal.models import BaseModel
@@ -198,6 +201,8 @@ class Audit(BaseModel):
         indexes = [
             models.Index(fields=["process", "status"], name="audits_audit_process_status"),
             models.Index(fields=["team", "held_on"], name="audits_audit_team_held"),
+            # The audit list's order (Meta.ordering): its first page reads 50 rows, not every audit then a sort.
+            models.Index(fields=["-held_on", "-id"], name="audits_audit_held_desc"),
         ]
 
     def __str__(self):
@@ -332,3 +337,148 @@ class Moderation(BaseModel):
 
     def __str__(self):
         return f"Moderation of {self.audit}"
+
+
+#
+# Timeliness: what is owed, by whom, by when; reminders; random samples
+#
+
+
+class DueItem(BaseModel):
+    """A record that is owed: a process on a subject by a date, and who must make it.
+
+    Satisfied by the audit that meets it, on time or late. `key` makes planning idempotent: the
+    database refuses a second row for the same occurrence, whichever process or task plans it.
+    """
+
+    key = models.CharField(max_length=120, unique=True, editable=False)
+    process = models.ForeignKey("processes.Process", on_delete=models.PROTECT, related_name="due_items")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True, related_name="due_items")
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, null=True, blank=True, related_name="due_items")
+    staff_member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="due_workforce_items"
+    )
+    team = models.ForeignKey(
+        "workforce.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="due_items"
+    )
+    due_on = models.DateField()
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="due_items"
+    )
+    responsible_role = models.ForeignKey(
+        "processes.Role", on_delete=models.PROTECT, null=True, blank=True, related_name="due_items"
+    )
+    source = models.CharField(max_length=10, choices=DueSource.choices, default=DueSource.RULE)
+    status = models.CharField(max_length=10, choices=DueStatus.choices, default=DueStatus.OPEN)
+    satisfied_by = models.ForeignKey("Audit", on_delete=models.PROTECT, null=True, blank=True, related_name="satisfies")
+    completed_on = models.DateField(null=True, blank=True)
+    sample_draw = models.ForeignKey(
+        "SampleDraw", on_delete=models.PROTECT, null=True, blank=True, related_name="due_items"
+    )
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        default_permissions = ()
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="done", satisfied_by__isnull=False, completed_on__isnull=False)
+                | ~models.Q(status="done"),
+                name="%(app_label)s_%(class)s_done_is_satisfied",
+                violation_error_message="A done item names the record that met it and when.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_on"], name="audits_dueitem_status_due"),
+            models.Index(fields=["responsible", "status", "due_on"], name="audits_dueitem_resp_status"),
+            models.Index(fields=["team", "status", "due_on"], name="audits_dueitem_team_status"),
+            models.Index(fields=["process", "case", "status"], name="audits_dueitem_process_case"),
+        ]
+
+    def __str__(self):
+        return f"{self.process} due {self.due_on:%d/%m/%Y}"
+
+    @property
+    def was_late(self) -> bool | None:
+        if self.status != DueStatus.DONE or not self.completed_on:
+            return None
+        return self.completed_on > self.due_on
+
+
+class Reminder(models.Model):
+    """One stage of reminding about one due item. The unique (due item, stage) row is claimed in the
+    database before anything is sent, so overlapping runs and retries never send a stage twice."""
+
+    due_item = models.ForeignKey(DueItem, on_delete=models.PROTECT, related_name="reminders")
+    stage = models.CharField(max_length=20, choices=ReminderStage.choices)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    claimed_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-claimed_at", "-pk"]
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["due_item", "stage"],
+                name="%(app_label)s_%(class)s_unique_stage",
+                violation_error_message="This stage of this item has been reminded already.",
+            ),
+        ]
+        indexes = [models.Index(fields=["recipient", "sent_at"], name="audits_reminder_recipient_sent")]
+
+    def __str__(self):
+        return f"{self.get_stage_display()}: {self.due_item}"
+
+
+class Notification(models.Model):
+    """An in-app message (the header shows the unread count)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications")
+    created_at = models.DateTimeField(auto_now_add=True)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    url = models.CharField(max_length=300, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        default_permissions = ()
+        indexes = [models.Index(fields=["user", "read_at"], name="audits_notification_unread")]
+
+    def __str__(self):
+        return self.subject
+
+
+class SampleDraw(BaseModel):
+    """A random sample of a month's eligible records for one team, reproducible from its seed."""
+
+    process = models.ForeignKey("processes.Process", on_delete=models.PROTECT, related_name="sample_draws")
+    team = models.ForeignKey("workforce.Team", on_delete=models.PROTECT, related_name="sample_draws")
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="For per-manager draws (the Sample Audit of all managers).",
+    )
+    period = models.DateField(help_text="The first day of the month drawn.")
+    population = models.JSONField(help_text="The ids of the eligible cases, in id order.")
+    size = models.PositiveIntegerField()
+    seed = models.CharField(max_length=64)
+    chosen = models.JSONField(help_text="The ids drawn, in the order drawn.")
+
+    class Meta:
+        ordering = ["-period", "process", "team"]
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["process", "team", "manager", "period"],
+                name="%(app_label)s_%(class)s_unique_period",
+                nulls_distinct=False,
+                violation_error_message="This month has been drawn already.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.process} sample, {self.team}, {self.period:%B %Y}"

@@ -16,6 +16,7 @@ from django.utils import timezone
 from audits.choices import ActionStatus, AuditStatus, ConferenceDecision, Judgement
 from audits.models import Action, Audit, Case, ConferenceRecord, Finding, Moderation, VisitRecord
 from processes.models import Process
+from processes.schedules import closure_days, effective_rule
 from processes.timescales import next_due_after
 from qa_portal.services import save_with_history
 
@@ -119,7 +120,7 @@ def computed_next_review(audit: Audit, held_on: date | None) -> date | None:
     """The next review date the schedule rule gives, counting this record among the subject's records."""
     process = audit.process
     review_process = process.next_review_of or process
-    rule = review_process.schedule_rule
+    rule = effective_rule(review_process)
     if not (rule and held_on and audit.case_id):
         return None
     if review_process.pk == process.pk:
@@ -132,7 +133,7 @@ def computed_next_review(audit: Audit, held_on: date | None) -> date | None:
         records_so_far = earlier + 1
     else:
         records_so_far = 0  # e.g. an ICPC: the review process has had no record yet in this plan
-    return next_due_after(rule, held_on, records_so_far)
+    return next_due_after(rule, held_on, records_so_far, closures=closure_days(after=held_on))
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ and an optional new action."""
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.html import format_html
 
 from audits.choices import ConferenceDecision, Grade, Judgement
 
@@ -53,7 +54,8 @@ class AuditRecordForm(forms.Form):
                 initial=finding.judgement or None,
             )
             self.fields[f"finding-{finding.pk}-evidence"] = forms.CharField(
-                label="Evidence",
+                # Every outcome has an "Evidence" box: the hidden words tell a screen reader which one.
+                label=format_html('Evidence<span class="govuk-visually-hidden"> for: {}</span>', finding.outcome.text),
                 required=False,
                 widget=TEXTAREA,
                 initial=finding.evidence,
@@ -272,12 +274,17 @@ class AuditRecordForm(forms.Form):
         }
 
     def add_service_errors(self, error) -> None:
-        """Put a service's ValidationError on the fields it names (finding-N -> its judgement row)."""
+        """Put a service's ValidationError on the fields it names. A finding's problem goes on its
+        judgement while it is unjudged, else on its evidence (all a judged finding can lack), so the
+        message and the error summary's link are at the box to fill in."""
         if not hasattr(error, "error_dict"):
             self.add_error(None, error)
             return
         for key, messages in error.message_dict.items():
-            field = f"{key}-judgement" if key.startswith("finding-") else key
+            field = key
+            if key.startswith("finding-"):
+                judged = self.cleaned_data.get(f"{key}-judgement")
+                field = f"{key}-evidence" if judged else f"{key}-judgement"
             for message in messages:
                 self.add_error(field if field in self.fields else None, message)
 

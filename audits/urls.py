@@ -1,6 +1,6 @@
 from django.urls import path
 
-from audits import import_views, recording_views, views
+from audits import due_views, import_views, notification_views, recording_views, views
 
 app_name = "audits"
 
@@ -20,5 +20,9 @@ urlpatterns = [
     path("audits/<int:pk>/edit/", recording_views.audit_edit, name="audit_edit"),
     path("audits/<int:pk>/amend/", recording_views.audit_amend_view, name="audit_amend"),
     path("audits/<int:pk>/moderate/", recording_views.audit_moderate_view, name="audit_moderate"),
+    path("due/", due_views.due_list, name="due_list"),
+    path("due/export.csv", due_views.due_export, name="due_export"),
     path("actions/<int:pk>/done/", recording_views.action_done, name="action_done"),
+    path("notifications/", notification_views.notification_list, name="notification_list"),
+    path("notifications/read/", notification_views.notifications_read, name="notifications_read"),
 ]

@@ -5,7 +5,11 @@ so a PostgreSQL DATABASE_URL measures PostgreSQL without touching real data.
 Scenarios add themselves to SCENARIOS; each takes the parsed arguments:
   home   the signed-in home page and /healthz, on an empty database;
   cases  the case list against the home page at --sizes synthetic cases (bench/cases.py), and how
-         fast generate_synthetic wrote them.
+         fast generate_synthetic wrote them;
+  audits the audit list against the home page at --audits synthetic audits (bench/audits.py);
+  due_items  plan_due_items at --due-items planned items, its time, queries and peak memory (bench/due_items.py);
+  reminders  send_reminders over --reminder-items open due items: time, queries, peak memory, reminders, emails
+             (bench/reminders.py).
 """
 
 import argparse
@@ -38,7 +42,25 @@ def cases(args):
     cases_benchmark(args)
 
 
-SCENARIOS = {"home": home_page, "cases": cases}
+def audits(args):
+    from bench.audits import audits_benchmark
+
+    audits_benchmark(args)
+
+
+def due_items(args):
+    from bench.due_items import due_items_benchmark
+
+    due_items_benchmark(args)
+
+
+def reminders(args):
+    from bench.reminders import reminders_benchmark
+
+    reminders_benchmark(args)
+
+
+SCENARIOS = {"home": home_page, "cases": cases, "audits": audits, "due_items": due_items, "reminders": reminders}
 
 
 def main():
@@ -48,12 +70,37 @@ def main():
     parser.add_argument(
         "--sizes", default="10000,100000", help="cases: numbers of synthetic cases to measure at (default 10000,100000)"
     )
-    parser.add_argument("--teams", type=int, default=20, help="cases: synthetic teams (default 20)")
-    parser.add_argument("--seed", type=int, default=1, help="cases: random seed of the synthetic data")
+    parser.add_argument("--teams", type=int, default=20, help="cases, audits: synthetic teams (default 20)")
+    parser.add_argument("--seed", type=int, default=1, help="cases, audits: random seed of the synthetic data")
+    parser.add_argument(
+        "--audits", type=int, default=100_000, help="audits: synthetic audits to measure at (default 100000)"
+    )
+    parser.add_argument(
+        "--audit-cases",
+        type=int,
+        default=20_000,
+        help="audits: synthetic cases the audits are spread over, at least (default 20000)",
+    )
+    parser.add_argument(
+        "--due-items",
+        default="100000,1000000",
+        help="due_items: numbers of due items to plan, comma-separated (default 100000,1000000)",
+    )
+    parser.add_argument(
+        "--reminder-items", type=int, default=100_000, help="reminders: open due items to remind about (default 100000)"
+    )
+    parser.add_argument(
+        "--reminder-people",
+        type=int,
+        default=500,
+        help="reminders: responsible people they are spread over (default 500)",
+    )
     args = parser.parse_args()
     unknown = set(args.scenarios) - set(SCENARIOS)
     if unknown:
         parser.error(f"unknown scenario {', '.join(sorted(unknown))}")
+    if args.audits < 0 or args.audit_cases < 1:
+        parser.error("--audits wants 0 or more, --audit-cases 1 or more")
 
     import django
 

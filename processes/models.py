@@ -1,12 +1,14 @@
 """The process catalogue: the nine tables of the support tool, their processes and required outcomes.
 
-Rows are written only by the catalogue loader (processes.services), from fixtures.
+Catalogue rows are written only by the catalogue loader (processes.services), from fixtures. Closure days
+and schedule overrides (the authority's own calendar and local timescales) are kept by administrators.
 """
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from guardian.models import GroupObjectPermissionBase
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from processes.choices import SubjectKind
@@ -136,3 +138,65 @@ class RequiredOutcome(BaseModel):
 
 class ProcessGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Process, on_delete=models.CASCADE)
+
+
+class ProcessUserObjectPermission(UserObjectPermissionBase):
+    # Not granted by the loader (leads are roles), but an administrator may grant one person in the
+    # admin; scoping reads direct-foreign-key tables only, so the table must exist.
+    content_object = models.ForeignKey(Process, on_delete=models.CASCADE)
+
+
+#
+# Schedules: the authority's closure days, and local changes to local schedule rules
+#
+
+
+class ClosureDay(BaseModel):
+    """A weekday the authority's offices are closed beyond the bank holidays (e.g. the days between
+    Christmas and New Year): not a working day, so working-day deadlines step over it."""
+
+    date = models.DateField()
+    reason = models.CharField(max_length=200, help_text="e.g. Office closure between Christmas and New Year.")
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date"],
+                name="%(app_label)s_%(class)s_unique_date",
+                violation_error_message="That day is already a closure day.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.date:%d %B %Y}: {self.reason}"
+
+    def get_absolute_url(self):
+        return reverse("admin:processes_closureday_change", args=[self.pk])
+
+
+class ScheduleOverride(BaseModel):
+    """An administrator's change to a local schedule rule: new intervals (and repeats) replace the
+    fixture's, which stay the default. Statutory and national rules cannot be overridden."""
+
+    process = models.OneToOneField(Process, on_delete=models.CASCADE, related_name="schedule_override")
+    intervals = models.JSONField(help_text='Intervals in order, e.g. ["10 working days", "4 weeks"].')
+    repeats = models.BooleanField(default=False, help_text="The last interval repeats.")
+    reason = models.TextField(help_text="Why the authority departs from the default, and on whose decision.")
+
+    class Meta:
+        ordering = ["process__area__number", "process__position"]
+
+    def __str__(self):
+        return f"Local schedule for {self.process}"
+
+    def get_absolute_url(self):
+        return reverse("admin:processes_scheduleoverride_change", args=[self.pk])
+
+    def clean(self):
+        # Imported here: schedules imports this module.
+        from processes.schedules import override_errors
+
+        errors = override_errors(self.process if self.process_id else None, self.intervals, self.repeats)
+        if errors:
+            raise ValidationError(errors)

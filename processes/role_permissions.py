@@ -8,6 +8,12 @@ is granted per case (guardian object permissions); see qa_portal.querysets.
 ROLE_MODEL_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "qa-administrator": (
         "processes.load_catalogue",
+        "processes.add_closureday",
+        "processes.change_closureday",
+        "processes.delete_closureday",
+        "processes.add_scheduleoverride",
+        "processes.change_scheduleoverride",
+        "processes.delete_scheduleoverride",
         "audits.add_case",
         "audits.change_case",
         "audits.view_accesslogentry",

@@ -11,6 +11,7 @@ from processes.filtersets import ProcessFilterSet
 from processes.forms import CatalogueUploadForm
 from processes.models import Area, Process
 from processes.schedule_text import describe_basis, describe_schedule
+from processes.schedules import effective_rule
 from processes.selectors import active_processes, process_amendments
 from processes.services import catalogue_apply, catalogue_plan
 
@@ -40,15 +41,17 @@ def process_list(request):
 
 @login_required
 def process_detail(request, key):
-    process = get_object_or_404(active_processes(), key=key)
+    process = get_object_or_404(active_processes().select_related("schedule_override"), key=key)
     names = dict(Process.objects.filter(is_active=True).values_list("key", "name"))
+    rule = effective_rule(process)
     return render(
         request,
         "processes/process.html",
         {
             "process": process,
-            "schedule": describe_schedule(process.schedule_rule, names),
-            "schedule_basis": describe_basis(process.schedule_rule),
+            "schedule": describe_schedule(rule, names),
+            "schedule_basis": describe_basis(rule),
+            "schedule_overridden": rule != process.schedule_rule,
             "amendments": process_amendments(process),
         },
     )

@@ -22,4 +22,22 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*"),
         "options": {"expires": 50},
     },
+    # 01:30 every night: https://crontab.guru/#30_1_*_*_*
+    "plan-due-items": {
+        "task": "audits.due_tasks.plan_due_items_nightly",
+        "schedule": crontab(minute=30, hour=1),
+        "options": {"expires": 6 * 3600},
+    },
+    # 07:00 Monday to Friday, after planning: https://crontab.guru/#0_7_*_*_1-5
+    "send-reminders": {
+        "task": "audits.reminder_tasks.send_reminders_task",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon-fri"),
+        "options": {"expires": 3600},
+    },
+    # 02:30 on the 1st of each month: https://crontab.guru/#30_2_1_*_*
+    "draw-samples": {
+        "task": "audits.sample_tasks.draw_samples_task",
+        "schedule": crontab(minute=30, hour=2, day_of_month=1),
+        "options": {"expires": 24 * 3600},
+    },
 }

@@ -12,4 +12,19 @@ def service(request):
         "ORGANISATION_NAME": settings.ORGANISATION_NAME,
         "PHASE": settings.PHASE,
         "NAV_CASES": signed_in and may_see_cases(user),
+        # Audits: for those who see cases or lead a process (board chairs record their meetings).
+        "NAV_AUDITS": signed_in and (may_see_cases(user) or _leads_a_process(user)),
+        "UNREAD_NOTIFICATIONS": _unread(user) if signed_in else 0,
     }
+
+
+def _unread(user) -> int:
+    from audits.reminders import unread_count
+
+    return unread_count(user)
+
+
+def _leads_a_process(user) -> bool:
+    from processes.models import Process
+
+    return Process.objects.for_user(user, "record").filter(is_active=True).exists()

@@ -1,9 +1,11 @@
-"""Permission scoping in one place: `ScopedQuerySet.for_user()` is the only code that asks guardian
-which rows a user may see or act on. Lists, detail pages, form choices and exports all start from it.
+"""Permission scoping in one place: `ScopedQuerySet.for_user()` is the only code that reads guardian's
+object permissions to decide which rows a user may see or act on. Lists, detail pages, form choices
+and exports all start from it.
 """
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
-from guardian.shortcuts import get_objects_for_user
+from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
 from processes.roles import Scope
 
@@ -39,14 +41,26 @@ class ScopedQuerySet(models.QuerySet):
     def for_user(self, user, action: str = "view"):
         if not user.is_authenticated:
             return self.none()
+        return self.filter(pk__in=self.granted_ids(user, action))
+
+    def granted_ids(self, user, action: str):
+        """The ids granted to the user directly or through a group, as one UNION subquery.
+
+        Built on guardian's direct-foreign-key tables rather than get_objects_for_user(): its query
+        ORs two IN-subqueries and re-filters by the whole table, which made PostgreSQL scan every
+        case for a user who may see a few thousand. A UNION costs what the user's own grants cost.
+        """
         opts = self.model._meta
-        return get_objects_for_user(
-            user,
-            f"{opts.app_label}.{action}_{opts.model_name}",
-            klass=self,
-            accept_global_perms=False,
-            with_superuser=False,
-        )
+        permission = {
+            "permission__codename": f"{action}_{opts.model_name}",
+            "permission__content_type__app_label": opts.app_label,
+        }
+        user_model, group_model = get_user_obj_perms_model(self.model), get_group_obj_perms_model(self.model)
+        if user_model.objects.is_generic() or group_model.objects.is_generic():
+            raise ImproperlyConfigured(f"{self.model.__name__} needs direct-foreign-key object permission models")
+        users = user_model.objects.filter(user=user, **permission)
+        groups = group_model.objects.filter(group__user=user, **permission)
+        return users.values("content_object_id").union(groups.values("content_object_id"))
 
 
 class CaseQuerySet(ScopedQuerySet):

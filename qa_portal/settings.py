@@ -29,6 +29,10 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 SERVICE_NAME = "QA Portal"
+# The address people use to reach the service; links in emails start with it.
+SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+# Invitation and password links work once and expire after this many days.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_LINK_DAYS", 3) * 24 * 60 * 60
 ORGANISATION_NAME = env_str("ORGANISATION_NAME", "Children's Social Care")
 PHASE = env_str("PHASE", "beta")
 
@@ -244,6 +248,15 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+#
+# Timeliness: reminders and samples (working days skip weekends, bank holidays and closure days)
+#
+REMINDER_DUE_SOON_WORKING_DAYS = env_int("REMINDER_DUE_SOON_WORKING_DAYS", 5)
+ESCALATE_AFTER_WORKING_DAYS = env_int("ESCALATE_AFTER_WORKING_DAYS", 5)
+ESCALATE_HEAD_AFTER_WORKING_DAYS = env_int("ESCALATE_HEAD_AFTER_WORKING_DAYS", 15)
+SAMPLE_AUDIT_CASES_PER_MANAGER = env_int("SAMPLE_AUDIT_CASES_PER_MANAGER", 2)
+SAMPLE_AUDIT_SKIP_MONTHS = env_int("SAMPLE_AUDIT_SKIP_MONTHS", 6)
 
 #
 # Forms

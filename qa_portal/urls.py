@@ -1,14 +1,22 @@
+from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.urls import include, path
 
 from qa_portal import views
 from qa_portal.forms import LoginForm
+from workforce.services import link_lifetime
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
+    # Reset links are built from SITE_URL, not from the request's host, and state their lifetime.
+    path(
+        "accounts/password_reset/",
+        PasswordResetView.as_view(extra_email_context={"site_url": settings.SITE_URL, "lifetime": link_lifetime()}),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("processes/", include("processes.urls")),
     path("", include("audits.urls")),

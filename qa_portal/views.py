@@ -16,13 +16,20 @@ from qa_portal.services import BEAT_HEARTBEAT
 
 @login_required
 def home(request):
-    """The signed-in user's work: their open actions and drafts (due items join later)."""
+    """The signed-in user's work: what they owe (due and overdue), their team's (for team managers),
+    their open actions and drafts."""
+    from audits.due_views import my_due_items, team_due_items
     from audits.selectors import my_drafts, my_open_actions
 
     return render(
         request,
         "home.html",
-        {"actions": my_open_actions(user=request.user), "drafts": my_drafts(user=request.user)},
+        {
+            "due_items": my_due_items(user=request.user),
+            "team_due": team_due_items(user=request.user),
+            "actions": my_open_actions(user=request.user),
+            "drafts": my_drafts(user=request.user),
+        },
     )
 
 

@@ -246,7 +246,7 @@ class StaffProfileForm(forms.ModelForm):
 
 
 class StaffCreateForm(StaffProfileForm):
-    """A new member of staff: their user account (without a password) and their profile."""
+    """A new member of staff: their user account and their profile; they set their own password by invitation."""
 
     username = forms.CharField(
         label="Username",

@@ -1,12 +1,30 @@
-"""Writes for teams and staff. A person's auth groups always follow their roles and their team."""
+"""Writes for teams and staff. A person's auth groups always follow their roles and their team.
 
+New staff set their own password: staff_create emails them an invitation with a one-time link to Django's
+password_reset_confirm page, and staff_invite sends a new one when the link has expired.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils.crypto import get_random_string
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from processes.models import Role
 from qa_portal.services import save_with_history
+from workforce import emails
 from workforce.models import StaffProfile, Team
+
+User = get_user_model()
+
+
+# The user's fields that staff_update changes, with the words the profile's history uses for them.
+USER_FIELDS = {"first_name": "First name", "last_name": "Last name", "email": "Email"}
 
 
 @transaction.atomic
@@ -41,6 +59,9 @@ def team_update(*, actor, team: Team, **fields) -> Team:
     return team
 
 
+ADMIN_SITE_ROLES = {"qa-administrator"}
+
+
 def staff_groups_sync(profile: StaffProfile) -> None:
     """Make the user's groups exactly their roles' groups plus their (active) team's group.
 
@@ -66,6 +87,12 @@ def staff_groups_sync(profile: StaffProfile) -> None:
         user.groups.remove(*to_remove)
     if to_add:
         user.groups.add(*to_add)
+    # QA administrators manage people, closure days and timescales in the admin too; nobody else
+    # reaches it through a role (superusers keep their own flag).
+    admin_access = profile.left_on is None and Role.objects.filter(staff=profile, key__in=ADMIN_SITE_ROLES).exists()
+    if not user.is_superuser and user.is_staff != admin_access:
+        user.is_staff = admin_access
+        user.save(update_fields=["is_staff"])
     # Cached answers about this user's permissions are stale now.
     for cache in ("_qa_role_scopes", "_perm_cache", "_group_perm_cache", "_user_perm_cache"):
         if hasattr(user, cache):
@@ -81,3 +108,115 @@ def staff_profile_save(*, actor, profile: StaffProfile, roles=None) -> StaffProf
         profile.roles.set(roles)
     staff_groups_sync(profile)
     return profile
+
+
+@transaction.atomic
+def staff_create(
+    *, actor, username: str, first_name: str, last_name: str, email: str, profile_fields: dict, roles
+) -> StaffProfile:
+    """Add a member of staff: their account, their profile and groups, then (once committed) their invitation.
+
+    The account gets a long random password that nobody knows. Not set_unusable_password(): Django's password
+    reset ignores accounts without a usable password, so "Forgotten your password?" would never work for
+    someone who lost their invitation.
+    """
+    username = username.strip()
+    # Case-insensitive: "J.Smith" and "j.smith" would be two accounts nobody could tell apart.
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": f"The username {username} is already taken. Choose a different username"})
+    if not email:
+        raise ValidationError({"email": "Enter their email address: we email them a link to set their password"})
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    user.set_password(get_random_string(64))
+    user.full_clean()
+    user.save()
+    profile = StaffProfile(user=user, **profile_fields)
+    staff_profile_save(actor=actor, profile=profile, roles=roles)
+    # After the commit, so that a create rolled back (a later error in the same request) emails nobody a link to
+    # an account that does not exist. robust: the account is saved by then, and a mail server that is down must
+    # not turn that into an error page; the profile page offers "Send a new invitation".
+    transaction.on_commit(lambda: staff_invite(actor=actor, profile=profile), robust=True)
+    return profile
+
+
+@transaction.atomic
+def staff_update(*, actor, profile: StaffProfile, user_values: dict, roles=None) -> StaffProfile:
+    """Save the profile (its fields already set) and the user's names and email.
+
+    The user has no history of its own: the profile's history row carries the change as its reason.
+    """
+    unknown = set(user_values) - set(USER_FIELDS)
+    if unknown:
+        raise TypeError(f"staff_update() does not change the user's {', '.join(sorted(unknown))}")
+    user = profile.user
+    changes = [
+        f"{label}: {getattr(user, name) or 'none'} → {user_values[name] or 'none'}"
+        for name, label in USER_FIELDS.items()
+        if name in user_values and getattr(user, name) != user_values[name]
+    ]
+    if changes:
+        for name, value in user_values.items():
+            setattr(user, name, value)
+        user.full_clean(exclude=["password"])
+        user.save(update_fields=list(user_values))
+        profile._change_reason = "; ".join(changes)
+    return staff_profile_save(actor=actor, profile=profile, roles=roles)
+
+
+def invitation_link(user) -> str:
+    """The absolute one-time link to Django's password_reset_confirm page for `user`.
+
+    The token is a hash of the user's password, last sign-in and email (among others): it stops working once
+    they set a password, and after settings.PASSWORD_RESET_TIMEOUT.
+    """
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    # Not the request's host: the email is also sent after commit and from the shell, and a Host header
+    # must never decide where a password link points.
+    return settings.SITE_URL + path
+
+
+def link_lifetime() -> str:
+    """settings.PASSWORD_RESET_TIMEOUT in words: "3 days" (or hours, when it is not whole days)."""
+    seconds = settings.PASSWORD_RESET_TIMEOUT
+    days, hours = divmod(seconds, 24 * 60 * 60)
+    if days and not hours:
+        return f"{days} day{'s' if days != 1 else ''}"
+    hours = max(1, round(seconds / 3600))
+    return f"{hours} hour{'s' if hours != 1 else ''}"
+
+
+@transaction.atomic
+def staff_invite(*, actor, profile: StaffProfile) -> None:
+    """Email the person a link to set their password, and record who sent it in the profile's history.
+
+    Also for someone who already has a password: the link then works as a password reset.
+    """
+    user = profile.user
+    if profile.left_on is not None or not user.is_active:
+        raise ValidationError(f"{profile} has left or their account is inactive, so they cannot be invited.")
+    if not user.email:
+        raise ValidationError(f"{profile} has no email address. Add one to their profile, then send the invitation.")
+    # First, so that a failure to send rolls the record back. Only the time stamp is written: the in-memory
+    # profile may be older than the row.
+    save_with_history(
+        profile, actor=actor, reason=f"Invitation sent to {user.email}", validate=False, update_fields=["updated_at"]
+    )
+    inviter = actor.get_full_name() or actor.get_username()
+    # The context holds the person's own name and account details, never anything about a case or a child.
+    emails.send(
+        "invitation",
+        to=user.email,
+        context={
+            "first_name": user.first_name,
+            "username": user.get_username(),
+            "inviter": inviter,
+            "link": invitation_link(user),
+            "lifetime": link_lifetime(),
+        },
+    )

@@ -13,4 +13,5 @@ urlpatterns = [
     path("staff/add/", views.StaffCreateView.as_view(), name="staff_add"),
     path("staff/<int:pk>/", views.StaffDetailView.as_view(), name="staff_detail"),
     path("staff/<int:pk>/edit/", views.StaffEditView.as_view(), name="staff_edit"),
+    path("staff/<int:pk>/invite/", views.staff_invite, name="staff_invite"),
 ]

@@ -1,10 +1,13 @@
 """Teams and staff pages for QA administrators. Views are thin: forms validate, services write."""
 
+import logging
+
 from django.contrib import messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from django_filters.views import FilterView
 
@@ -14,9 +17,10 @@ from workforce.filtersets import StaffFilterSet
 from workforce.forms import StaffCreateForm, StaffEditForm, TeamForm
 from workforce.models import StaffProfile, Team
 
-User = get_user_model()
+logger = logging.getLogger(__name__)
 
-USER_FIELDS = {"first_name": "First name", "last_name": "Last name", "email": "Email"}
+# The profile's own fields on the add form (roles go to the service separately).
+PROFILE_FIELDS = [name for name in StaffCreateForm.Meta.fields if name != "roles"]
 
 
 class FormPageMixin:
@@ -149,21 +153,20 @@ class StaffCreateView(PermissionRequiredMixin, FormPageMixin, CreateView):
     template_name = "workforce/staff_form.html"
 
     def save(self, form):
-        # The account is written here because workforce.services has no staff_create yet (see the report).
-        user = User(username=form.cleaned_data["username"], **form.user_values())
-        # No password is chosen here: an administrator sets one in the admin.
-        user.set_unusable_password()
-        user.full_clean()
-        user.save()
-        profile = form.instance
-        profile.user = user
-        return services.staff_profile_save(actor=self.request.user, profile=profile, roles=form.cleaned_data["roles"])
+        data = form.cleaned_data
+        return services.staff_create(
+            actor=self.request.user,
+            username=data["username"],
+            **form.user_values(),
+            profile_fields={name: data[name] for name in PROFILE_FIELDS},
+            roles=data["roles"],
+        )
 
     def success_message(self, profile):
-        # Django's password reset ignores accounts without a usable password, so only an administrator can help.
+        # Sent after the commit (and a failure is logged, not shown), so the message says where, not that it arrived.
         return (
-            f"{profile} ({profile.user.username}) added. They cannot sign in yet: no password has been set. "
-            "An administrator sets one for them in the admin (Users, then Set password)."
+            f"{profile} ({profile.user.username}) added. We are emailing them at {profile.user.email} "
+            "a link to set their password. If it does not arrive, send a new invitation from this page."
         )
 
 
@@ -178,25 +181,35 @@ class StaffEditView(PermissionRequiredMixin, FormPageMixin, UpdateView):
         return StaffProfile.objects.select_related("user")
 
     def save(self, form):
-        profile = form.instance
-        user = profile.user
-        values = form.user_values()
-        changes = [
-            f"{label}: {getattr(user, name) or 'none'} → {values[name]}"
-            for name, label in USER_FIELDS.items()
-            if getattr(user, name) != values[name]
-        ]
-        if changes:
-            # The user has no history of its own: the profile's history row carries the change.
-            for name, value in values.items():
-                setattr(user, name, value)
-            user.full_clean(exclude=["password"])
-            user.save(update_fields=list(values))
-            profile._change_reason = "; ".join(changes)
-        return services.staff_profile_save(actor=self.request.user, profile=profile, roles=form.cleaned_data["roles"])
+        # The form has already set the profile's own fields on form.instance.
+        return services.staff_update(
+            actor=self.request.user,
+            profile=form.instance,
+            user_values=form.user_values(),
+            roles=form.cleaned_data["roles"],
+        )
 
     def success_message(self, profile):
         if profile.left_on:
             left_on = f"{profile.left_on.day} {profile.left_on:%B %Y}"
             return f"{profile} saved. They left on {left_on}: their role and team groups were removed."
         return f"{profile} saved."
+
+
+@require_POST
+@login_required
+@permission_required("workforce.change_staffprofile", raise_exception=True)
+def staff_invite(request, pk):
+    """Email the person a new link to set their password (the last one expired, or never arrived)."""
+    profile = get_object_or_404(StaffProfile.objects.select_related("user"), pk=pk)
+    try:
+        services.staff_invite(actor=request.user, profile=profile)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except OSError:
+        # smtplib's errors are OSErrors: the mail server refused or could not be reached. Nothing was recorded.
+        logger.exception("Sending an invitation to staff profile %s failed", profile.pk)
+        messages.error(request, "The invitation could not be sent. Try again later.")
+    else:
+        messages.success(request, f"Invitation sent to {profile.user.email}.")
+    return redirect(profile)

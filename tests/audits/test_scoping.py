@@ -73,15 +73,42 @@ def test_anonymous_users_see_no_case(cast):
     assert not Case.objects.for_user(AnonymousUser()).exists()
 
 
-def test_guardian_is_asked_for_case_scope_in_one_place_only():
-    """ScopedQuerySet.for_user is the only caller of get_objects_for_user (one place for scoping)."""
+SCOPE_READERS = (
+    "get_objects_for_user",
+    "get_user_obj_perms_model",
+    "get_group_obj_perms_model",
+    "ObjectPermissionChecker",
+)
+
+
+def test_object_permissions_are_read_for_scope_in_one_place_only():
+    """ScopedQuerySet.for_user is the only code that reads guardian's grants to scope rows."""
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    callers = [
+    readers = sorted(
         path.relative_to(root).as_posix()
         for folder in ("qa_portal", "processes", "audits", "workforce")
         for path in (root / folder).rglob("*.py")
-        if "get_objects_for_user" in path.read_text(encoding="utf-8")
-    ]
-    assert callers == ["qa_portal/querysets.py"]
+        if "migrations" not in path.parts and any(name in path.read_text(encoding="utf-8") for name in SCOPE_READERS)
+    )
+    assert readers == ["qa_portal/querysets.py"]
+
+
+def test_one_person_granted_a_process_in_the_admin_may_record_it(cast):
+    """ProcessUserObjectPermission: an administrator may grant "record this process" to one person."""
+    from pathlib import Path
+
+    from guardian.shortcuts import assign_perm
+
+    from processes.catalogue_files import read_paths
+    from processes.models import Process, ProcessUserObjectPermission
+    from processes.services import catalogue_apply
+
+    catalogue_apply(read_paths([Path(__file__).resolve().parents[2] / "fixtures" / "processes"]))
+    process = Process.objects.get(key="csc-sample-audit")
+    worker = cast["sw.assessment"]
+    assert not Process.objects.for_user(worker, "record").filter(pk=process.pk).exists()
+    assign_perm("processes.record_process", worker, process)
+    assert ProcessUserObjectPermission.objects.filter(user=worker, content_object=process).exists()
+    assert Process.objects.for_user(worker, "record").filter(pk=process.pk).exists()

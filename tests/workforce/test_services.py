@@ -128,3 +128,12 @@ def test_the_database_refuses_a_person_as_their_own_line_manager(member):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         StaffProfile.objects.filter(pk=member.pk).update(line_manager=member.user)
+
+
+def test_the_qa_administrator_role_opens_the_admin_and_losing_it_closes_it(qa_admin, roles, member):
+    services.staff_profile_save(actor=qa_admin, profile=member, roles=[roles["qa-administrator"]])
+    member.user.refresh_from_db()
+    assert member.user.is_staff is True
+    services.staff_profile_save(actor=qa_admin, profile=member, roles=[roles["social-worker"]])
+    member.user.refresh_from_db()
+    assert member.user.is_staff is False

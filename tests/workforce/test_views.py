@@ -285,20 +285,24 @@ def test_the_team_list_runs_the_same_number_of_queries_for_2_teams_and_30(admin_
 #
 
 
-def test_adding_staff_creates_their_account_without_a_password_and_their_groups(admin_client, qa_admin, team, roles):
+def test_adding_staff_creates_their_account_with_a_password_nobody_knows_and_their_groups(
+    admin_client, qa_admin, team, roles
+):
     data = staff_data(team=team, roles=[roles["social-worker"], roles["identified-colleague"]], username="r.ashworth")
     response = admin_client.post("/workforce/staff/add/", data, follow=True)
     user = User.objects.get(username="r.ashworth")
     profile = user.staff_profile
     assert response.redirect_chain == [(f"/workforce/staff/{profile.pk}/", 302)]
     assert (user.first_name, user.last_name, user.email) == ("Robin", "Ashworth", "robin.ashworth@example.org")
-    assert not user.has_usable_password()
+    # Usable, so that "Forgotten your password?" works for them too; they set their own from the invitation.
+    assert user.has_usable_password()
     assert (profile.job_title, profile.team, profile.start_date) == ("Social Worker", team, date(2024, 1, 8))
     assert group_ids(user) == {roles["social-worker"].group_id, roles["identified-colleague"].group_id, team.group_id}
     assert {record.history_user for record in profile.history.all()} == {qa_admin}
     message = str(list(response.context["messages"])[0])
-    assert "cannot sign in yet" in message
-    assert "An administrator sets one for them in the admin" in message
+    assert "a link to set their password" in message
+    assert "robin.ashworth@example.org" in message
+    assert "They have not signed in yet" in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -309,6 +313,7 @@ def test_adding_staff_creates_their_account_without_a_password_and_their_groups(
         ({"username": "SAM.WORKER"}, "username", "The username SAM.WORKER is already taken"),
         ({"username": "has space"}, "username", "Enter a valid username"),
         ({"email": "not-an-email"}, "email", "Enter an email address in the correct format"),
+        ({"email": ""}, "email", "Enter their email address"),
         ({"start_date_0": "31", "start_date_1": "2"}, "start_date", "The start date must be a real date"),
         ({"start_date_1": ""}, "start_date", "The start date must include a month"),
     ],

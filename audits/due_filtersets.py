@@ -1,0 +1,54 @@
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from audits.choices import DueStatus
+from audits.models import DueItem
+from processes.models import Process
+from workforce.models import Team
+
+
+def _select():
+    return forms.Select(attrs={"class": "govuk-select"})
+
+
+DATE = forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"})
+
+
+class DueItemFilterSet(django_filters.FilterSet):
+    team = django_filters.ModelChoiceFilter(
+        queryset=Team.objects.filter(is_active=True), empty_label="Any team", widget=_select()
+    )
+    process = django_filters.ModelChoiceFilter(
+        queryset=Process.objects.filter(is_active=True)
+        .exclude(schedule_rule=None)
+        .order_by("area__number", "position"),
+        to_field_name="key",
+        empty_label="Any process",
+        widget=_select(),
+    )
+    status = django_filters.ChoiceFilter(choices=DueStatus.choices, empty_label="Any status", widget=_select())
+    overdue = django_filters.BooleanFilter(
+        label="Overdue only",
+        method="filter_overdue",
+        widget=forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"}),
+    )
+    responsible = django_filters.ModelChoiceFilter(
+        queryset=get_user_model()
+        .objects.filter(staff_profile__isnull=False, staff_profile__left_on__isnull=True)
+        .order_by("first_name", "last_name"),
+        empty_label="Anyone",
+        widget=_select(),
+    )
+    due_from = django_filters.DateFilter(label="Due from", field_name="due_on", lookup_expr="gte", widget=DATE)
+    due_to = django_filters.DateFilter(label="Due to", field_name="due_on", lookup_expr="lte", widget=DATE)
+
+    class Meta:
+        model = DueItem
+        fields = ["team", "process", "status", "overdue", "responsible", "due_from", "due_to"]
+
+    def filter_overdue(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(status=DueStatus.OPEN, due_on__lt=timezone.localdate())

@@ -1,0 +1,169 @@
+"""Due items: planning from episodes and records, idempotence in the database, satisfying, cancelling."""
+
+import io
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+
+from audits.choices import DueStatus
+from audits.due_planning import due_items_cancel_after, due_items_satisfy, plan_due_items
+from audits.due_tasks import plan_after_submit
+from audits.models import DueItem, Episode
+from audits.recording import audit_save, audit_start, audit_submit
+from processes.models import Process
+from tests.audits.test_recording import complete
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 12, 14)
+
+
+@pytest.fixture
+def planning(cast):
+    call_command("load_processes", stdout=io.StringIO())
+    # Only the episode under test: the cast's own episodes start in January 2026.
+    Episode.objects.all().delete()
+    return cast
+
+
+def looked_after(cast, start=TODAY, end=None):
+    return Episode.objects.create(case=cast.cases["cic"], kind="looked_after", start=start, end=end)
+
+
+def items_of(key):
+    return DueItem.objects.filter(process__key=key).order_by("due_on")
+
+
+def test_planning_a_looked_after_episode_gives_the_statutory_review_dates(planning):
+    episode = looked_after(planning)
+    created = plan_due_items(today=TODAY, horizon_days=400)
+    assert created == DueItem.objects.count() > 0
+    reviews = items_of("voice-children-in-care")
+    # A review's later dates are set at each review; from the episode only the first is planned.
+    assert [item.due_on for item in reviews] == [date(2027, 1, 14)]
+    review = reviews.get()
+    assert review.key == f"rule:{review.process_id}:episode:{episode.pk}:1"
+    assert review.case == planning.cases["cic"] and review.team == planning.teams["cic"]
+    assert review.responsible == planning["tm.cic"]  # lead roles team manager and IRO: the team manager
+    visits = [item.due_on for item in items_of("cic-statutory-visits")]
+    assert visits[:3] == [date(2026, 12, 21), date(2027, 2, 1), date(2027, 3, 15)]
+    assert max(visits) <= date(2028, 1, 18)
+
+
+def test_the_responsible_person_follows_the_lead_role(planning):
+    Episode.objects.create(case=planning.cases["assessment"], kind="child_protection_plan", start=TODAY)
+    plan_due_items(today=TODAY, horizon_days=100)
+    assert items_of("aa-child-protection-review").get().responsible == planning["chair"]
+    assert items_of("voice-child-protection-visits").first().responsible == planning["sw.assessment"]
+    assert items_of("aa-core-groups").first().responsible == planning["tm.assessment"]
+
+
+def test_planning_twice_creates_no_new_rows(planning):
+    looked_after(planning)
+    first = plan_due_items(today=TODAY, horizon_days=400)
+    assert first > 0
+    assert plan_due_items(today=TODAY, horizon_days=400) == 0
+    assert DueItem.objects.count() == first
+
+
+def test_the_database_refuses_a_second_row_with_the_same_key(planning):
+    looked_after(planning)
+    plan_due_items(today=TODAY, horizon_days=30)
+    item = DueItem.objects.first()
+    copy = DueItem(key=item.key, process=item.process, case=item.case, due_on=item.due_on)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DueItem.objects.bulk_create([copy])
+
+
+def test_an_ended_episode_plans_nothing_after_its_end(planning):
+    looked_after(planning, start=date(2026, 1, 5), end=date(2026, 3, 1))
+    plan_due_items(today=TODAY, horizon_days=90)
+    assert DueItem.objects.exists()
+    assert max(DueItem.objects.values_list("due_on", flat=True)) <= date(2026, 3, 1)
+
+
+def test_ending_the_episode_cancels_its_later_items(planning):
+    episode = looked_after(planning)
+    plan_due_items(today=TODAY, horizon_days=400)
+    episode.end = date(2027, 2, 10)
+    episode.save()
+    cancelled = due_items_cancel_after(episode=episode)
+    assert cancelled > 0
+    assert not DueItem.objects.filter(status=DueStatus.OPEN, due_on__gt=date(2027, 2, 10)).exists()
+    assert DueItem.objects.filter(status=DueStatus.OPEN, due_on__lte=date(2027, 2, 10)).exists()
+
+
+def conference_values(**extra):
+    values = {
+        "child_attended": True,
+        "views_given": True,
+        "advocate_offered": False,
+        "decision": "plan_continues",
+        "next_review_on": None,
+        "next_review_change_reason": "",
+    }
+    return values | extra
+
+
+def test_submitting_a_review_meets_the_earliest_item_and_plans_the_next_from_its_date(planning):
+    Episode.objects.create(case=planning.cases["assessment"], kind="child_protection_plan", start=date(2026, 8, 20))
+    plan_due_items(today=date(2026, 11, 1), horizon_days=90)
+    first = items_of("aa-child-protection-review").get()
+    assert first.due_on == date(2026, 11, 20)
+    chair = planning["chair"]
+    audit = audit_start(
+        actor=chair, process=Process.objects.get(key="aa-child-protection-review"), case=planning.cases["assessment"]
+    )
+    audit_save(actor=chair, audit=audit, **complete(audit, conference=conference_values()))
+    audit_submit(actor=chair, audit=audit)
+    plan_after_submit.delay(audit.pk)  # eager in tests, as audit_submit's on_commit will call it
+    first.refresh_from_db()
+    assert first.status == DueStatus.DONE and first.satisfied_by == audit and first.completed_on == date(2026, 11, 20)
+    assert first.was_late is False
+    follow_on = items_of("aa-child-protection-review").get(status=DueStatus.OPEN)
+    assert follow_on.key == f"rule:{first.process_id}:after:{audit.pk}"
+    assert follow_on.due_on == audit.conference.next_review_on == date(2027, 5, 20)
+    assert follow_on.responsible == chair
+    # Run again (a retried task, or the nightly plan): nothing changes.
+    due_items_satisfy(audit=audit)
+    plan_due_items(today=date(2026, 11, 1), horizon_days=400)
+    assert items_of("aa-child-protection-review").filter(status=DueStatus.OPEN).count() == 1
+
+
+def test_a_late_record_meets_its_item_late(planning):
+    Episode.objects.create(case=planning.cases["assessment"], kind="child_protection_plan", start=date(2026, 8, 1))
+    plan_due_items(today=date(2026, 11, 1), horizon_days=90)
+    chair = planning["chair"]
+    audit = audit_start(
+        actor=chair, process=Process.objects.get(key="aa-child-protection-review"), case=planning.cases["assessment"]
+    )
+    audit_save(actor=chair, audit=audit, **complete(audit, conference=conference_values()))
+    audit_submit(actor=chair, audit=audit)
+    met = due_items_satisfy(audit=audit)
+    assert met.due_on == date(2026, 11, 1) and met.was_late is True
+
+
+def test_a_supervision_plans_the_next_for_the_line_manager(planning):
+    manager, worker = planning["tm.assessment"], planning["sw.assessment"]
+    worker.staff_profile.line_manager = manager
+    worker.staff_profile.save()
+    audit = audit_start(actor=manager, process=Process.objects.get(key="csc-supervision"), staff_member=worker)
+    audit_save(actor=manager, audit=audit, **complete(audit))
+    audit_submit(actor=manager, audit=audit)
+    due_items_satisfy(audit=audit)
+    item = items_of("csc-supervision").get()
+    assert item.staff_member == worker and item.responsible == manager
+    assert item.due_on == date(2026, 12, 20)
+    assert item.key == f"rule:{item.process_id}:after:{audit.pk}"
+
+
+def test_the_command_prints_how_many_it_planned(planning):
+    looked_after(planning)
+    out = io.StringIO()
+    call_command("plan_due_items", "--today", "2026-12-14", "--horizon", "60", stdout=out)
+    assert out.getvalue().strip().splitlines()[-1] == f"planned {DueItem.objects.count()} due items"
+    out = io.StringIO()
+    call_command("plan_due_items", "--today", "2026-12-14", "--horizon", "60", stdout=out)
+    assert out.getvalue().strip().splitlines()[-1] == "planned 0 due items"

@@ -1,0 +1,138 @@
+"""The due list (/due/), its CSV, and the home page's due sections: who sees which items, and how many
+queries a page costs."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from audits.choices import DueStatus
+from audits.due_planning import plan_due_items
+from audits.models import Case, DueItem
+from processes.models import Process
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 12, 14)
+# Who sees which cases' items (tests/cast.py): by the case references they may see.
+SCOPES = {
+    "qa.admin": {"CASE-A1", "CASE-A2", "CASE-C1", "CASE-Y1"},
+    "hos": {"CASE-A1", "CASE-A2", "CASE-C1", "CASE-Y1"},
+    "tm.assessment": {"CASE-A1", "CASE-A2"},
+    "tm.cic": {"CASE-C1"},
+    "tm.yos": {"CASE-Y1"},
+    "sw.assessment": {"CASE-A1", "CASE-A2"},  # a social worker sees their team's cases
+    "chair": {"CASE-A1"},
+    "iro": {"CASE-C1"},
+}
+
+
+@pytest.fixture
+def planned(cast):
+    call_command("load_processes", stdout=io.StringIO())
+    plan_due_items(today=TODAY, horizon_days=90)
+    return cast
+
+
+def test_an_anonymous_visitor_is_sent_to_sign_in(client, db):
+    for path in ("/due/", "/due/export.csv"):
+        response = client.get(path)
+        assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_a_scrutiny_panel_member_is_refused(client, planned):
+    client.force_login(planned["scrutiny"])
+    assert client.get("/due/").status_code == 403
+    assert client.get("/due/export.csv").status_code == 403
+
+
+@pytest.mark.parametrize("username", sorted(SCOPES))
+def test_the_due_list_shows_only_the_users_scope(client, planned, username):
+    client.force_login(planned[username])
+    response = client.get("/due/?status=open")
+    assert response.status_code == 200
+    shown = {item.case.reference for item in response.context["page_obj"].paginator.object_list}
+    assert shown == SCOPES[username]
+    assert shown == set(Case.objects.for_user(planned[username]).values_list("reference", flat=True))
+
+
+@pytest.mark.parametrize("username", ["tm.assessment", "iro", "hos"])
+def test_the_csv_holds_only_what_the_user_may_see(client, planned, username):
+    client.force_login(planned[username])
+    response = client.get("/due/export.csv")
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows
+    assert {row["subject"] for row in rows} == SCOPES[username]
+    assert len(rows) == sum(1 for _ in DueItem.objects.filter(case__reference__in=SCOPES[username]))
+    assert not any("Child CASE-" in value for row in rows for value in row.values())  # references, never names
+
+
+def test_the_list_filters_by_overdue_and_process(client, planned):
+    client.force_login(planned["hos"])
+    response = client.get("/due/?overdue=on&process=cic-statutory-visits")
+    items = list(response.context["page_obj"].paginator.object_list)
+    assert items and all(item.process.key == "cic-statutory-visits" for item in items)
+    assert all(item.status == DueStatus.OPEN and item.due_on < date.today() for item in items)
+
+
+def test_the_home_page_shows_the_users_due_items_with_a_link_to_record_them(client, planned):
+    client.force_login(planned["sw.assessment"])
+    response = client.get("/")
+    items = response.context["due_items"]
+    assert items and all(item.responsible == planned["sw.assessment"] for item in items)
+    assert [item.due_on for item in items] == sorted(item.due_on for item in items)
+    case = planned.cases["assessment"]
+    assert f'href="/audits/new/voice-child-protection-visits/?case={case.pk}"' in response.content.decode()
+    assert response.context["team_due"] is None
+
+
+def test_a_team_manager_sees_their_teams_items_and_overdue_count(client, planned):
+    client.force_login(planned["tm.cic"])
+    response = client.get("/")
+    team_due = response.context["team_due"]
+    open_items = DueItem.objects.filter(team=planned.teams["cic"], status=DueStatus.OPEN)
+    assert team_due["total"] == open_items.count()
+    assert team_due["overdue"] == open_items.filter(due_on__lt=date.today()).count() > 0
+    assert len(team_due["items"]) == min(20, team_due["total"])
+    assert "Your team&#x27;s" in response.content.decode() or "Your team's" in response.content.decode()
+
+
+def _bulk_items(cast, count):
+    process = Process.objects.get(key="cic-statutory-visits")
+    case = cast.cases["cic"]
+    DueItem.objects.bulk_create(
+        [
+            DueItem(
+                key=f"test:{n}",
+                process=process,
+                case=case,
+                team=case.team,
+                due_on=date(2026, 1, 1),
+                responsible=cast["tm.cic"],
+            )
+            for n in range(count)
+        ],
+        batch_size=2_000,
+    )
+
+
+def _queries(client, path):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("path", ["/due/", "/due/?page=2&status=open", "/"])
+def test_the_query_count_is_the_same_at_10_and_10000_items(client, cast, path):
+    call_command("load_processes", stdout=io.StringIO())
+    client.force_login(cast["tm.cic"])
+    _bulk_items(cast, 10 if "page" not in path else 60)
+    small = _queries(client, path)
+    DueItem.objects.all().delete()
+    _bulk_items(cast, 10_000)
+    assert _queries(client, path) == small
