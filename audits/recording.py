@@ -109,6 +109,13 @@ def audit_start(
     return audit
 
 
+def _plan_after(audit: Audit) -> None:
+    """Once committed: meet the due item this record satisfies and plan what falls due next."""
+    from audits.due_tasks import plan_after_submit
+
+    transaction.on_commit(lambda: plan_after_submit.delay(audit.pk))
+
+
 def _check_editable(actor, audit: Audit) -> None:
     if audit.status not in EDITABLE:
         raise ValidationError("A submitted record is changed only by an amendment.")
@@ -190,8 +197,14 @@ def _apply(actor, audit, fields, findings, conference, visit, new_actions, reaso
         for name, value in visit.items():
             setattr(record, name, value)
         save_with_history(record, actor=actor, reason=reason)
-    for values in new_actions or []:
-        action_create(actor=actor, audit=audit, **values)
+    if new_actions:
+        from audits.recording_forms import action_owner_choices
+
+        owners = action_owner_choices(audit)
+        for values in new_actions:
+            if not owners.filter(pk=values["owner"].pk).exists():
+                raise ValidationError({"action_owner": "Choose an owner who works on this record's subject"})
+            action_create(actor=actor, audit=audit, **values)
 
 
 def submission_problems(audit: Audit) -> dict[str, list[str]]:
@@ -249,6 +262,7 @@ def audit_submit(*, actor, audit: Audit) -> Audit:
     audit.status = AuditStatus.SUBMITTED
     audit.submitted_at = timezone.now()
     save_with_history(audit, actor=actor, reason="Submitted")
+    _plan_after(audit)
     return audit
 
 
@@ -268,6 +282,7 @@ def audit_amend(
     problems = submission_problems(audit)
     if problems:
         raise ValidationError(problems)
+    _plan_after(audit)
     return audit
 
 
@@ -284,6 +299,10 @@ def audit_moderate(*, actor, audit: Audit, agreed: bool, grade: str = "", reason
         raise ValidationError("This process does not grade, so there is no grade to moderate.")
     if audit.carried_out_by_id == actor.pk:
         raise ValidationError("You cannot moderate a record you made.")
+    if Moderation.objects.filter(audit=audit).exists():
+        raise ValidationError("This record has been moderated already.")
+    if audit.history.filter(history_user=actor, history_change_reason__startswith="Amended").exists():
+        raise ValidationError("You amended this record, so someone else moderates it.")
     if not agreed:
         if not grade:
             raise ValidationError({"grade": "Choose the moderated grade"})
@@ -303,6 +322,7 @@ def audit_moderate(*, actor, audit: Audit, agreed: bool, grade: str = "", reason
     audit.status = AuditStatus.MODERATED
     audit.grade = moderation.grade
     save_with_history(audit, actor=actor, reason="Moderation agreed" if agreed else f"Moderated: {reason.strip()}")
+    _plan_after(audit)
     return moderation
 
 

@@ -107,7 +107,7 @@ def audit_start_view(request, key):
 
 
 def _record_form_page(request, audit, *, amending):
-    form = AuditRecordForm(request.POST or None, audit=audit, owners=action_owner_choices(), amending=amending)
+    form = AuditRecordForm(request.POST or None, audit=audit, owners=action_owner_choices(audit), amending=amending)
     if request.method == "POST" and form.is_valid():
         arguments = form.service_arguments()
         action = request.POST.get("action", "save")

@@ -83,12 +83,16 @@ def _changes(records, fields: dict[str, str], label: str) -> list[dict]:
     return entries
 
 
+# The home page shows the most pressing of each; the full lists are on their own pages.
+HOME_LIMIT = 50
+
+
 def my_open_actions(*, user):
     """Open actions the user owns, soonest due first."""
     return (
         Action.objects.filter(owner=user, status=ActionStatus.OPEN)
         .select_related("owner", "audit", "audit__process", "audit__case")
-        .order_by("due_on", "pk")
+        .order_by("due_on", "pk")[:HOME_LIMIT]
     )
 
 
@@ -96,5 +100,5 @@ def my_drafts(*, user):
     return (
         Audit.objects.filter(carried_out_by=user, status=AuditStatus.DRAFT)
         .select_related("process", "case", "staff_member")
-        .order_by("-updated_at")
+        .order_by("-updated_at")[:HOME_LIMIT]
     )

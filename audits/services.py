@@ -90,4 +90,12 @@ def case_import_apply(*, actor, plan):
         for episode, end in change.episodes_ended:
             episode.end = end
             save_with_history(episode, actor=actor, reason=reason)
+            episode_ended(episode)
     return plan
+
+
+def episode_ended(episode) -> None:
+    """Once committed: cancel the episode's due items that fall after its end."""
+    from audits.due_tasks import cancel_after_episode_end
+
+    transaction.on_commit(lambda: cancel_after_episode_end.delay(episode.pk))

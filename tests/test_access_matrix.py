@@ -93,12 +93,9 @@ MATRIX = [
     ("start a supervision record", "/audits/new/csc-supervision/", only(TEAM_MANAGERS)),
     ("start an unknown process", "/audits/new/no-such-process/", record_page()),
     ("submitted audit of the assessment case", "/audits/{submitted_audit}/", record_page(ok=SEES_ASSESSMENT_CASE)),
-    ("draft audit of the assessment case", "/audits/{draft_audit}/", record_page(ok=SEES_ASSESSMENT_CASE)),
-    (
-        "edit the draft",
-        "/audits/{draft_audit}/edit/",
-        record_page(ok={AUTHOR}, forbidden=SEES_ASSESSMENT_CASE - {AUTHOR}),
-    ),
+    # A draft is its author's alone until submitted: for everyone else it is not there.
+    ("draft audit of the assessment case", "/audits/{draft_audit}/", record_page(ok={AUTHOR})),
+    ("edit the draft", "/audits/{draft_audit}/edit/", record_page(ok={AUTHOR})),
     (
         "edit the submitted audit (sent to the record)",
         "/audits/{submitted_audit}/edit/",
@@ -109,14 +106,11 @@ MATRIX = [
         "/audits/{submitted_audit}/amend/",
         record_page(ok={AUTHOR} | MODERATORS, forbidden=SEES_ASSESSMENT_CASE - {AUTHOR} - MODERATORS),
     ),
-    (
-        "amend the draft (sent to the draft)",
-        "/audits/{draft_audit}/amend/",
-        record_page(redirect={AUTHOR} | MODERATORS, forbidden=SEES_ASSESSMENT_CASE - {AUTHOR} - MODERATORS),
-    ),
+    ("amend the draft (sent to the draft)", "/audits/{draft_audit}/amend/", record_page(redirect={AUTHOR})),
     # Who is no moderator is refused before the record is looked up: 403 in or out of scope.
     ("moderate the submitted audit", "/audits/{submitted_audit}/moderate/", only(MODERATORS)),
-    ("moderate the draft (sent to the record)", "/audits/{draft_audit}/moderate/", only(MODERATORS, REDIRECT)),
+    # A moderator is refused a draft that is not theirs as if it did not exist.
+    ("moderate the draft", "/audits/{draft_audit}/moderate/", only(MODERATORS, NOT_FOUND)),
     (
         "workforce record about the social worker",
         "/audits/{workforce_record}/",

@@ -284,3 +284,49 @@ def test_the_owner_marks_an_action_done(recording, submitted):
     action_complete(actor=recording["sw.assessment"], action=action, done_on=date(2026, 11, 30))
     action.refresh_from_db()
     assert (action.status, action.done_on) == ("done", date(2026, 11, 30))
+
+
+def test_a_moderator_who_amended_the_record_may_not_moderate_it(recording, submitted):
+    audit_amend(
+        actor=recording["hos"],
+        audit=submitted,
+        reason="Grade looked wrong",
+        **complete(submitted, fields={"grade": "outstanding"}),
+    )
+    with pytest.raises(ValidationError, match="You amended this record"):
+        audit_moderate(actor=recording["hos"], audit=submitted, agreed=True)
+
+
+def test_a_record_is_moderated_once(recording, submitted):
+    audit_moderate(actor=recording["hos"], audit=submitted, agreed=True)
+    submitted.refresh_from_db()
+    with pytest.raises(ValidationError):
+        audit_moderate(actor=recording["qa.admin"], audit=submitted, agreed=True)
+
+
+def test_an_action_owner_must_work_on_the_records_subject(recording):
+    actor = recording["tm.assessment"]
+    audit = audit_start(actor=actor, process=process("csc-sample-audit"), case=recording.cases["assessment"])
+    outsider = {"description": "Chase", "owner": recording["tm.yos"], "due_on": date(2026, 12, 4), "finding": None}
+    with pytest.raises(ValidationError) as raised:
+        audit_save(actor=actor, audit=audit, **complete(audit, new_actions=[outsider]))
+    assert "action_owner" in raised.value.message_dict
+    assert not Action.objects.exists()
+
+
+def test_a_meeting_record_stays_within_the_team_that_made_it(recording):
+    author = recording["tm.yos"]
+    meeting = audit_start(actor=author, process=process("yos-case-planning-forums"), subject_label="Forum, 3 November")
+    audit_save(actor=author, audit=meeting, **complete(meeting))
+    audit_submit(actor=author, audit=meeting)
+    assert Audit.objects.for_user(author).filter(pk=meeting.pk).exists()
+    assert not Audit.objects.for_user(recording["tm.cic"]).filter(pk=meeting.pk).exists()
+    assert Audit.objects.for_user(recording["hos"]).filter(pk=meeting.pk).exists()
+
+
+def test_a_draft_is_seen_by_its_author_alone(recording):
+    actor = recording["tm.assessment"]
+    draft = audit_start(actor=actor, process=process("csc-sample-audit"), case=recording.cases["assessment"])
+    assert Audit.objects.for_user(actor).filter(pk=draft.pk).exists()
+    for other in ("sw.assessment", "hos", "chair"):
+        assert not Audit.objects.for_user(recording[other]).filter(pk=draft.pk).exists(), other

@@ -165,7 +165,8 @@ def test_only_a_manager_who_sees_the_case_may_start_a_sample_audit_of_it(client,
 
 @pytest.mark.parametrize("role", ROLE_NAMES)
 def test_only_the_author_may_save_a_draft(client, cast, records, role):
-    expected = answers(404, redirect={"tm.assessment"}, forbidden=SEES_ASSESSMENT_CASE - {"tm.assessment"})
+    # A draft is its author's alone: everyone else, whatever their scope, is told it is not there.
+    expected = answers(404, redirect={"tm.assessment"})
     draft = records["draft"]
     client.force_login(cast[role])
     before = snapshot()
@@ -454,10 +455,13 @@ def test_a_draft_an_ungraded_or_a_moderated_record_offers_no_moderation_form(cli
     audit_moderate(actor=cast["qa.admin"], audit=records["cic"], agreed=True)
     client.force_login(cast["hos"])
     before = snapshot()
-    for name in ("draft", "workforce", "cic"):
+    for name in ("workforce", "cic"):
         url = f"/audits/{records[name].pk}/moderate/"
         for response in (client.get(url), client.post(url, {"agreed": "yes"})):
             assert (response.status_code, response["Location"]) == (302, f"/audits/{records[name].pk}/"), name
+    # Someone else's draft is not there at all.
+    url = f"/audits/{records['draft'].pk}/moderate/"
+    assert client.get(url).status_code == client.post(url, {"agreed": "yes"}).status_code == 404
     assert snapshot() == before
 
 
@@ -483,11 +487,12 @@ def listed(response) -> set[int]:
 @pytest.mark.parametrize(
     "role,expected",
     [
-        ("qa.admin", {"submitted", "draft", "workforce", "cic"}),
-        ("hos", {"submitted", "draft", "workforce", "cic"}),
+        # The draft is tm.assessment's: nobody else sees it until it is submitted.
+        ("qa.admin", {"submitted", "workforce", "cic"}),
+        ("hos", {"submitted", "workforce", "cic"}),
         ("tm.assessment", {"submitted", "draft", "workforce"}),
-        ("sw.assessment", {"submitted", "draft", "workforce"}),
-        ("chair", {"submitted", "draft"}),
+        ("sw.assessment", {"submitted", "workforce"}),
+        ("chair", {"submitted"}),
         ("tm.cic", {"cic"}),
         ("iro", {"cic"}),
         ("tm.yos", set()),
@@ -523,8 +528,10 @@ def test_the_list_shows_the_moderation_agreement_rate(client, cast, records):
 
 
 def test_the_list_filters_by_status_and_process(client, cast, records):
-    client.force_login(cast["hos"])
+    client.force_login(cast["tm.assessment"])
     assert listed(client.get("/audits/", {"status": "draft"})) == {records["draft"].pk}
+    client.force_login(cast["hos"])
+    assert listed(client.get("/audits/", {"status": "draft"})) == set()
     assert listed(client.get("/audits/", {"process": "csc-supervision"})) == {records["workforce"].pk}
 
 
@@ -544,7 +551,8 @@ def test_the_export_holds_only_what_the_user_may_see_and_no_child_name(client, c
 
     client.force_login(cast["hos"])
     response = client.get("/audits/export.csv")
-    assert {int(row["id"]) for row in export_rows(response)} == {audit.pk for audit in records.values()}
+    submitted = {audit.pk for name, audit in records.items() if name != "draft"}
+    assert {int(row["id"]) for row in export_rows(response)} == submitted
     assert "Child CASE" not in response.content.decode()
 
     client.force_login(cast["scrutiny"])
