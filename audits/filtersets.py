@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from audits.choices import AccessAction, CaseStatus, EpisodeKind
 from audits.models import AccessLogEntry, Case, Episode
+from qa_portal.querysets import has_service_scope
 from workforce.models import Team
 
 SORTS = {
@@ -58,6 +59,13 @@ class CaseFilterSet(django_filters.FilterSet):
     class Meta:
         model = Case
         fields = ["q", "team", "worker", "episode", "status"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and not has_service_scope(user):
+            # Offer the workers of the user's own teams, not the whole workforce.
+            own_teams = user.groups.filter(team__isnull=False).values("team")
+            self.filters["worker"].queryset = self.filters["worker"].queryset.filter(staff_profile__team__in=own_teams)
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -10,9 +10,9 @@ OPEN_EPISODES = Prefetch(
 )
 
 
-def case_list(*, user):
+def case_list(*, user, shape: str = "in"):
     return (
-        Case.objects.for_user(user)
+        Case.objects.for_user(user, shape=shape)
         .select_related("team", "allocated_worker")
         .prefetch_related(OPEN_EPISODES)
         .order_by("reference", "pk")

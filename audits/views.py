@@ -18,6 +18,7 @@ from audits.recording import recordable_processes
 from audits.selectors import case_detail_queryset, case_history, case_list
 from audits.services import access_log_record
 from qa_portal.mixins import CaseScopedMixin, PermissionRequiredMixin
+from qa_portal.pagination import SeparatelyCountedPaginator
 
 EXPORT_COLUMNS = [
     "reference",
@@ -37,8 +38,32 @@ class CaseListView(CaseScopedMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        self.filterset = CaseFilterSet(self.request.GET or None, queryset=case_list(user=self.request.user))
+        self.filterset = self._filtered(self._page_shape())
         return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
+
+    def _page_shape(self) -> str:
+        # The unfiltered list in reference order (what people open most) walks the reference index.
+        filters = {key: value for key, value in self.request.GET.items() if value and key not in ("page", "sort")}
+        return (
+            "exists"
+            if not filters and self.request.GET.get("sort", "reference") in ("reference", "-reference")
+            else "in"
+        )
+
+    def _filtered(self, shape):
+        return CaseFilterSet(
+            self.request.GET or None, queryset=case_list(user=self.request.user, shape=shape), user=self.request.user
+        )
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        counting = self.filterset if self._page_shape() == "in" else self._filtered("in")
+        return SeparatelyCountedPaginator(
+            queryset,
+            per_page,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+            count_queryset=(counting.qs if counting.is_bound else counting.queryset).order_by(),
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -5,8 +5,8 @@ from django.utils.functional import cached_property
 class SeparatelyCountedPaginator(Paginator):
     """Pages through one queryset and counts with another that holds the same rows.
 
-    Scoped lists use this: the query shape that finds one sorted page fast is slow to count on
-    PostgreSQL, and the other way round (see ScopedQuerySet.for_user's `shape`).
+    The default case list uses it: the query shape that finds one sorted page fastest is slow to
+    count on PostgreSQL, and the other way round (see ScopedQuerySet.for_user's `shape`).
     """
 
     def __init__(self, object_list, per_page, *, count_queryset, **kwargs):

@@ -112,3 +112,11 @@ def test_one_person_granted_a_process_in_the_admin_may_record_it(cast):
     assign_perm("processes.record_process", worker, process)
     assert ProcessUserObjectPermission.objects.filter(user=worker, content_object=process).exists()
     assert Process.objects.for_user(worker, "record").filter(pk=process.pk).exists()
+
+
+@pytest.mark.parametrize("role", ["tm.assessment", "sw.assessment", "chair", "iro", "tm.yos", "hos", "scrutiny"])
+def test_both_query_shapes_of_the_scope_give_the_same_cases(cast, role):
+    user = cast[role]
+    as_in = set(Case.objects.for_user(user, shape="in").values_list("pk", flat=True))
+    as_exists = set(Case.objects.for_user(user, shape="exists").values_list("pk", flat=True))
+    assert as_in == as_exists
