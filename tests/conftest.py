@@ -25,3 +25,38 @@ def cast(db):
     from tests.cast import build_cast
 
     return build_cast()
+
+
+@pytest.fixture(scope="module")
+def catalogue_once(django_db_setup, django_db_blocker):
+    """The whole process catalogue, loaded once for a module (about 2 s a load) in a transaction rolled
+    back when the module ends. Each test runs in a savepoint inside it, as Django's
+    TestCase.setUpTestData does. Modules ask for it with pytest.mark.usefixtures("catalogue_once")."""
+    import io
+
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        call_command("load_processes", stdout=io.StringIO())
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def real_worker(transactional_db):
+    """A real Celery worker, in threads of this process, on the configured broker (Redis in CI)."""
+    from celery.contrib.testing.worker import start_worker
+
+    from qa_portal.celery import app
+
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+            yield worker
+    finally:
+        app.conf.task_always_eager = True

@@ -5,20 +5,18 @@ Pages added by later work join the matrix by adding a row here. A row's {placeho
 case ids or the ids of the records `matrix_objects` makes (built only for the rows that name them).
 """
 
-import io
 from datetime import timedelta
 from string import Formatter
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
 from audits.recording import audit_save, audit_start, audit_submit
 from processes.models import Process
 from tests.cast import ROLE_NAMES
 
-pytestmark = pytest.mark.django_db
+# The catalogue (who leads what decides the recording pages) is loaded once for the module.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue_once")]
 
 OK, REDIRECT, FORBIDDEN, NOT_FOUND = 200, 302, 403, 404
 EVERYONE = {name: OK for name in ROLE_NAMES}
@@ -118,20 +116,6 @@ MATRIX = [
     ),
     ("missing audit", "/audits/999999/", record_page()),
 ]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def catalogue(django_db_setup, django_db_blocker):
-    """The whole process catalogue (who leads what decides the recording pages), loaded once for the
-    module in a transaction rolled back when it ends; each test runs in a savepoint inside it."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        call_command("load_processes", stdout=io.StringIO())
-    yield
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        atomic.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ import io
 from datetime import date, timedelta
 
 import pytest
-from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -21,7 +20,8 @@ from audits.recording import audit_moderate, audit_save, audit_start, audit_subm
 from processes.models import Process, RequiredOutcome
 from tests.cast import ROLE_NAMES
 
-pytestmark = pytest.mark.django_db
+# The catalogue (who leads what decides the recording pages) is loaded once for the module.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue_once")]
 
 SEES_ASSESSMENT_CASE = {"qa.admin", "hos", "tm.assessment", "sw.assessment", "chair"}
 MODERATORS = {"qa.admin", "hos"}
@@ -34,21 +34,6 @@ def answers(default: int, **by_status: set[str]) -> dict[str, int]:
     for name, roles in by_status.items():
         expected |= dict.fromkeys(roles, codes[name])
     return expected
-
-
-@pytest.fixture(scope="module", autouse=True)
-def catalogue(django_db_setup, django_db_blocker):
-    """The whole process catalogue, loaded once for the module (about 2 s a load) in a transaction
-    rolled back when the module ends. Each test runs in a savepoint inside it, as Django's
-    TestCase.setUpTestData does; pytest-django leaves connections open for exactly this."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        call_command("load_processes", stdout=io.StringIO())
-    yield
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        atomic.__exit__(None, None, None)
 
 
 def process(key) -> Process:

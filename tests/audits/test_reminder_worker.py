@@ -5,13 +5,11 @@ import time
 from datetime import date
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 
 from audits.models import DueItem, Reminder
 from audits.reminder_tasks import send_reminders_task
 from processes.models import Process
-from qa_portal.celery import app
 from tests.cast import area
 from tests.factories import UserFactory
 
@@ -21,16 +19,6 @@ pytestmark = [
     pytest.mark.celery_worker,
     pytest.mark.skipif(not BROKER.startswith("redis://"), reason="needs CELERY_BROKER_URL=redis://..."),
 ]
-
-
-@pytest.fixture
-def real_worker(transactional_db):
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
-            yield worker
-    finally:
-        app.conf.task_always_eager = True
 
 
 def wait_for(condition, seconds=20):

@@ -4,9 +4,7 @@ import os
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 
-from qa_portal.celery import app
 from qa_portal.models import Heartbeat
 from qa_portal.tasks import heartbeat
 
@@ -16,16 +14,6 @@ pytestmark = [
     pytest.mark.celery_worker,
     pytest.mark.skipif(not BROKER.startswith("redis://"), reason="needs CELERY_BROKER_URL=redis://..."),
 ]
-
-
-@pytest.fixture
-def real_worker(transactional_db):
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
-            yield worker
-    finally:
-        app.conf.task_always_eager = True
 
 
 def wait_for(condition, seconds=20):
