@@ -18,7 +18,6 @@ from audits.recording import recordable_processes
 from audits.selectors import case_detail_queryset, case_history, case_list
 from audits.services import access_log_record
 from qa_portal.mixins import CaseScopedMixin, PermissionRequiredMixin
-from qa_portal.pagination import SeparatelyCountedPaginator
 
 EXPORT_COLUMNS = [
     "reference",
@@ -56,14 +55,14 @@ class CaseListView(CaseScopedMixin, ListView):
         )
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
-        counting = self.filterset if self._page_shape() == "in" else self._filtered("in")
-        return SeparatelyCountedPaginator(
-            queryset,
-            per_page,
-            orphans=orphans,
-            allow_empty_first_page=allow_empty_first_page,
-            count_queryset=(counting.qs if counting.is_bound else counting.queryset).order_by(),
-        )
+        if self._page_shape() == "exists":
+            # Unfiltered: every case the user may see, counted from their grants alone.
+            count = Case.objects.count_for_user(self.request.user)
+        else:
+            count = self.filterset.qs.order_by().count()
+        paginator = super().get_paginator(queryset, per_page, orphans, allow_empty_first_page, **kwargs)
+        paginator.count = count  # counted above, the cheaper way: spares the paginator its own COUNT(*)
+        return paginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "guardian",
     "simple_history",
     "axes",
@@ -75,6 +76,10 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "qa_portal.urls"
 WSGI_APPLICATION = "qa_portal.wsgi.application"
+
+# Widgets render through the project's template engine, so templates/django/forms/ can override Django's
+# own widget templates (the select: its options inline, not one template include per option).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {

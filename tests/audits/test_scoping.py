@@ -120,3 +120,18 @@ def test_both_query_shapes_of_the_scope_give_the_same_cases(cast, role):
     as_in = set(Case.objects.for_user(user, shape="in").values_list("pk", flat=True))
     as_exists = set(Case.objects.for_user(user, shape="exists").values_list("pk", flat=True))
     assert as_in == as_exists
+
+
+@pytest.mark.parametrize("role", ["tm.assessment", "sw.assessment", "chair", "iro", "tm.yos", "hos", "scrutiny"])
+def test_counting_the_cases_from_the_grants_alone_gives_the_scopes_count(cast, role):
+    user = cast[role]
+    assert Case.objects.count_for_user(user) == Case.objects.for_user(user).count()
+
+
+def test_a_case_granted_to_a_worker_and_to_their_team_is_counted_once(cast):
+    from guardian.shortcuts import assign_perm
+
+    manager = cast["tm.assessment"]
+    case = Case.objects.for_user(manager).first()
+    assign_perm("audits.view_case", manager, case)  # now granted both directly and through the team
+    assert Case.objects.count_for_user(manager) == Case.objects.for_user(manager).count()
