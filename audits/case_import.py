@@ -159,6 +159,10 @@ class CaseRow(BaseModel):
             raise ValueError(f"no user is called {username!r}")
         if info.field_name == "allocated_worker" and not hasattr(user, "staff_profile"):
             raise ValueError(f"{username!r} has no staff profile")
+        # A leaver (or anyone who can no longer sign in) cannot hold a case: access would go to no one.
+        profile = getattr(user, "staff_profile", None)
+        if not user.is_active or (profile is not None and profile.left_on and profile.left_on <= timezone.localdate()):
+            raise ValueError(f"{username!r} has left or cannot sign in")
         return user
 
     @field_validator("status", mode="before")

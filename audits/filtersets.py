@@ -36,7 +36,9 @@ class CaseFilterSet(django_filters.FilterSet):
     worker = django_filters.ModelChoiceFilter(
         label="Allocated worker",
         field_name="allocated_worker",
-        queryset=get_user_model().objects.filter(staff_profile__isnull=False).order_by("first_name", "last_name"),
+        queryset=get_user_model()
+        .objects.filter(staff_profile__isnull=False, is_active=True)
+        .order_by("first_name", "last_name"),
         empty_label="Any worker",
         widget=_select(),
     )

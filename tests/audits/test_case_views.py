@@ -91,6 +91,16 @@ def test_filters_by_team_worker_episode_and_status(client, cast):
     assert references(client.get("/cases/", {"status": "closed"})) == set()
 
 
+def test_the_worker_filter_offers_no_one_who_can_no_longer_sign_in(client, cast):
+    leaver = cast["sw.assessment"]
+    leaver.is_active = False
+    leaver.save(update_fields=["is_active"])
+    client.force_login(cast["hos"])
+    offered = {user.pk for user in client.get("/cases/").context["filterset"].form.fields["worker"].queryset}
+    assert leaver.pk not in offered
+    assert cast["tm.cic"].pk in offered
+
+
 def test_a_closed_episode_does_not_count_as_open(client, cast):
     Episode.objects.filter(case=cast.cases["cic"]).update(end=date(2026, 2, 1))
     client.force_login(cast["hos"])

@@ -69,7 +69,20 @@ def people(teams):
         "north_manager": north_manager,
         "south_manager": south_manager,
         "admin": user_with_roles("qa.admin", "qa-administrator"),
+        "leaver": _leaver(teams["north"]),
     }
+
+
+def _leaver(team):
+    leaver = user_with_roles("sw.gone", "social-worker")
+    staff_profile_save(
+        actor=system_user(),
+        profile=StaffProfile(
+            user=leaver, job_title="Social worker", team=team, start_date=date(2019, 1, 1), left_on=date(2025, 6, 30)
+        ),
+        roles=Role.objects.filter(key="social-worker"),
+    )
+    return leaver
 
 
 def run(path, **options) -> str:
@@ -291,6 +304,8 @@ BAD_ROWS = [
     ("North Assessment Team", "Closed Team", "line 3: team: 'Closed Team' is not an active team"),
     ("Team,", "Team,no.one", "line 3: allocated_worker: no user is called 'no.one'"),
     ("Team,", "Team,iro.one", "line 3: allocated_worker: 'iro.one' has no staff profile"),
+    ("Team,", "Team,sw.gone", "line 3: allocated_worker: 'sw.gone' has left or cannot sign in"),
+    ("Team,,", "Team,,sw.gone", "line 3: chair: 'sw.gone' has left or cannot sign in"),
     ("Team,,", "Team,,no.one", "line 3: chair: no user is called 'no.one'"),
     ("Team,,,", "Team,,,no.one", "line 3: iro: no user is called 'no.one'"),
     ("open,", "closed,", "line 3: closed_on: is required when the status is closed"),
