@@ -43,3 +43,33 @@ def page_timing(client: Client, path: str, *, repeat: int = 20, warmup: int = 2,
         "repeat": repeat,
         "status": 200,
     }
+
+
+def paired_page_timing(client: Client, paths: list[str], *, repeat: int = 20, warmup: int = 2) -> dict[str, dict]:
+    """page_timing for several pages at once, their requests interleaved (a, b, a, b, ...), so a page and
+    the page it is compared with run under the same load: a ratio of the two is then fair even on a
+    busy machine. Returns {path: figures}; a page that does not answer 200 gives {"status": <code>}."""
+    results, timings = {}, {path: [] for path in paths}
+    for path in paths:
+        for _ in range(warmup):
+            response = client.get(path)
+            if response.status_code != 200:
+                results[path] = {"status": response.status_code}
+    live = [path for path in paths if path not in results]
+    for _ in range(repeat):
+        for path in live:
+            start = time.perf_counter()
+            client.get(path)
+            timings[path].append((time.perf_counter() - start) * 1000)
+    for path in live:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path)
+        ordered = sorted(timings[path])
+        results[path] = {
+            "median_ms": round(statistics.median(ordered), 2),
+            "p95_ms": round(ordered[max(0, int(len(ordered) * 0.95) - 1)], 2),
+            "queries": len(queries),
+            "repeat": repeat,
+            "status": 200,
+        }
+    return results
