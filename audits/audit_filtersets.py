@@ -16,7 +16,8 @@ DATE = forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input-
 
 class AuditFilterSet(django_filters.FilterSet):
     process = django_filters.ModelChoiceFilter(
-        queryset=Process.objects.filter(is_active=True).order_by("area__number", "position"),
+        # only(): an option needs its key and name, not the process's rules and texts.
+        queryset=Process.objects.filter(is_active=True).only("key", "name").order_by("area__number", "position"),
         to_field_name="key",
         empty_label="Any process",
         widget=_select(),
@@ -24,13 +25,13 @@ class AuditFilterSet(django_filters.FilterSet):
     area = django_filters.ModelChoiceFilter(
         label="Table",
         field_name="process__area",
-        queryset=Area.objects.order_by("number"),
+        queryset=Area.objects.only("key", "title").order_by("number"),
         to_field_name="key",
         empty_label="Any table",
         widget=_select(),
     )
     team = django_filters.ModelChoiceFilter(
-        queryset=Team.objects.filter(is_active=True), empty_label="Any team", widget=_select()
+        queryset=Team.objects.filter(is_active=True).only("name"), empty_label="Any team", widget=_select()
     )
     grade = django_filters.ChoiceFilter(choices=Grade.choices, empty_label="Any grade", widget=_select())
     status = django_filters.ChoiceFilter(choices=AuditStatus.choices, empty_label="Any status", widget=_select())

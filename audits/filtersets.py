@@ -31,13 +31,14 @@ class CaseFilterSet(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"class": "govuk-input", "autocomplete": "off"}),
     )
     team = django_filters.ModelChoiceFilter(
-        queryset=Team.objects.filter(is_active=True), empty_label="Any team", widget=_select()
+        queryset=Team.objects.filter(is_active=True).only("name"), empty_label="Any team", widget=_select()
     )
     worker = django_filters.ModelChoiceFilter(
         label="Allocated worker",
         field_name="allocated_worker",
         queryset=get_user_model()
         .objects.filter(staff_profile__isnull=False, is_active=True)
+        .only("username", "first_name", "last_name")
         .order_by("first_name", "last_name"),
         empty_label="Any worker",
         widget=_select(),

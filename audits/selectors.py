@@ -10,10 +10,25 @@ OPEN_EPISODES = Prefetch(
 )
 
 
+# What the case list and its CSV show: not the child's other details, nor the worker's account.
+CASE_LIST_FIELDS = (
+    "reference",
+    "child_name",
+    "date_of_birth",
+    "status",
+    "closed_on",
+    "team__name",
+    "allocated_worker__username",
+    "allocated_worker__first_name",
+    "allocated_worker__last_name",
+)
+
+
 def case_list(*, user, shape: str = "in"):
     return (
         Case.objects.for_user(user, shape=shape)
         .select_related("team", "allocated_worker")
+        .only(*CASE_LIST_FIELDS)
         .prefetch_related(OPEN_EPISODES)
         .order_by("reference", "pk")
     )
