@@ -24,6 +24,19 @@ def check_broker(app_configs, **kwargs):
 
 
 @register(deploy=True)
+def check_cache(app_configs, **kwargs):
+    if "locmem" in settings.CACHES["default"]["BACKEND"]:
+        return [
+            Info(
+                "The cache is each process's own memory, so every web process keeps its own password-reset limits.",
+                hint="Set CACHE_URL=redis://host:6379/1 so the processes share one count.",
+                id="qa_portal.I003",
+            )
+        ]
+    return []
+
+
+@register(deploy=True)
 def check_database(app_configs, **kwargs):
     engine = settings.DATABASES["default"]["ENGINE"]
     if "sqlite" in engine:

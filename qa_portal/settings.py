@@ -143,6 +143,21 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 
+# Password-reset emails: at most this many per address and per client address (django-ratelimit rates).
+PASSWORD_RESET_RATE_PER_ADDRESS = env_str("PASSWORD_RESET_RATE_PER_ADDRESS", "3/h")
+PASSWORD_RESET_RATE_PER_CLIENT = env_str("PASSWORD_RESET_RATE_PER_CLIENT", "10/h")
+RATELIMIT_IP_META_KEY = "HTTP_X_FORWARDED_FOR" if env_int("AXES_PROXY_COUNT", 0) else "REMOTE_ADDR"
+
+# The cache holds the rate-limit counters, so every web process must share it: Redis in production
+# (CACHE_URL); one process's memory in development and tests.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("CACHE_URL")}
+        if env_str("CACHE_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 GUARDIAN_RAISE_403 = False
 # History reasons name the fixture files of a load, which can be longer than 100 characters.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

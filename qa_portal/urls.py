@@ -1,20 +1,24 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth.views import LoginView, PasswordResetView
+from django.contrib.auth.views import LoginView
 from django.urls import include, path
 
 from qa_portal import views
 from qa_portal.forms import LoginForm
+from qa_portal.password_reset import ThrottledPasswordResetView
 from workforce.services import link_lifetime
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
-    # Reset links are built from SITE_URL, not from the request's host, and state their lifetime.
+    # Reset links are built from SITE_URL, not from the request's host, and state their lifetime;
+    # requests past a limit per address and per client send nothing (qa_portal/password_reset.py).
     path(
         "accounts/password_reset/",
-        PasswordResetView.as_view(extra_email_context={"site_url": settings.SITE_URL, "lifetime": link_lifetime()}),
+        ThrottledPasswordResetView.as_view(
+            extra_email_context={"site_url": settings.SITE_URL, "lifetime": link_lifetime()}
+        ),
         name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),

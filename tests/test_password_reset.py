@@ -109,3 +109,38 @@ def test_an_invalid_link_says_it_has_expired_or_been_used(client, user):
     assert '<h1 class="govuk-heading-l">This link has expired or been used</h1>' in html
     assert 'href="/accounts/password_reset/"' in html
     assert "new_password1" not in html
+
+
+#
+# Limits: a flood of requests sends nothing more, and looks exactly like a send
+#
+
+
+def test_a_fourth_request_for_one_address_within_the_hour_sends_nothing_and_looks_the_same(user):
+    responses = [request_reset(Client(REMOTE_ADDR=f"10.0.0.{n}"), "casey@example.org") for n in range(4)]
+    assert len(mail.outbox) == 3
+    assert responses[3].redirect_chain == responses[0].redirect_chain == [("/accounts/password_reset/done/", 302)]
+    assert responses[3].content == responses[0].content
+
+
+def test_the_address_limit_ignores_case_and_spaces(user):
+    for typed in ("casey@example.org", "CASEY@example.org", " Casey@Example.org ", "casey@EXAMPLE.org"):
+        request_reset(Client(), typed)
+    assert len(mail.outbox) == 3
+
+
+def test_one_client_cycling_through_addresses_is_stopped_after_ten_requests(user, settings):
+    client = Client(REMOTE_ADDR="192.0.2.7")
+    for n in range(10):
+        request_reset(client, f"someone{n}@example.org")
+    request_reset(client, "casey@example.org")
+    assert mail.outbox == []  # the real address came eleventh: over the client's limit
+    request_reset(Client(REMOTE_ADDR="192.0.2.8"), "casey@example.org")
+    assert [message.to for message in mail.outbox] == [["casey@example.org"]]
+
+
+def test_the_limits_come_from_settings(user, settings):
+    settings.PASSWORD_RESET_RATE_PER_ADDRESS = "1/h"
+    request_reset(Client(), "casey@example.org")
+    request_reset(Client(), "casey@example.org")
+    assert len(mail.outbox) == 1
