@@ -8,9 +8,10 @@ from django.db.models import Q
 from django.utils.html import format_html
 
 from audits.choices import ConferenceDecision, Grade, Judgement
+from qa_portal.form_fields import GovDateField
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
-DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}, format="%Y-%m-%d")
+DATE_HINT = "For example, 27 3 2026"
 TEXTAREA = forms.Textarea(attrs={"class": "govuk-textarea", "rows": 4})
 
 
@@ -31,20 +32,17 @@ class AuditRecordForm(forms.Form):
         process = audit.process
         self.findings = list(audit.findings.select_related("outcome").order_by("outcome__position"))
 
-        self.fields["held_on"] = forms.DateField(
+        self.fields["held_on"] = GovDateField(
             label="Date carried out" if process.record_form != "conference" else "Date held",
             required=False,
-            widget=DATE_INPUT,
             initial=audit.held_on,
-            error_messages={"invalid": "Enter a real date"},
+            help_text=DATE_HINT,
         )
-        self.fields["due_on"] = forms.DateField(
+        self.fields["due_on"] = GovDateField(
             label="Date due",
             required=False,
-            widget=DATE_INPUT,
             initial=audit.due_on,
-            help_text="When this was due, if it was due by a timescale.",
-            error_messages={"invalid": "Enter a real date"},
+            help_text=f"When this was due, if it was due by a timescale. {DATE_HINT}",
         )
         for finding in self.findings:
             self.fields[f"finding-{finding.pk}-judgement"] = forms.ChoiceField(
@@ -83,17 +81,15 @@ class AuditRecordForm(forms.Form):
                 widget=forms.RadioSelect,
                 initial=record.decision or None,
             )
-            self.fields["next_review_on"] = forms.DateField(
+            self.fields["next_review_on"] = GovDateField(
                 label="Next review date",
                 required=False,
-                widget=DATE_INPUT,
                 initial=record.next_review_on,
                 help_text=(
                     f"The schedule gives {record.next_review_computed_on:%-d %B %Y}."
                     if record.next_review_computed_on
                     else "Filled in from the schedule once the date held is saved."
                 ),
-                error_messages={"invalid": "Enter a real date"},
             )
             self.fields["next_review_change_reason"] = forms.CharField(
                 label="Reason for a different next review date",
@@ -162,8 +158,8 @@ class AuditRecordForm(forms.Form):
             widget=forms.Select(attrs={"class": "govuk-select"}),
         )
         self.fields["action_owner"].label_from_instance = lambda user: user.get_full_name() or user.username
-        self.fields["action_due_on"] = forms.DateField(
-            label="Due by", required=False, widget=DATE_INPUT, error_messages={"invalid": "Enter a real date"}
+        self.fields["action_due_on"] = GovDateField(
+            label="Due by", name="action's due date", required=False, help_text=DATE_HINT
         )
         self.fields["action_finding"] = forms.ChoiceField(
             label="Which finding it follows from",
@@ -352,11 +348,8 @@ class AuditStartForm(forms.Form):
                 widget=forms.TextInput(attrs={"class": "govuk-input"}),
                 error_messages={"required": "Say what this record is about"},
             )
-        self.fields["due_on"] = forms.DateField(
-            label="Date due (optional)",
-            required=False,
-            widget=DATE_INPUT,
-            error_messages={"invalid": "Enter a real date"},
+        self.fields["due_on"] = GovDateField(
+            label="Date due (optional)", name="date due", required=False, help_text=DATE_HINT
         )
 
 

@@ -1,16 +1,15 @@
 """Forms for teams and staff, laid out as GOV.UK forms (crispy-forms-gds). Views pass cleaned data to the services."""
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.utils import timezone
 
 from processes.models import Area, Role
+from qa_portal.form_fields import GovDateField
 from workforce.models import StaffProfile, Team
 from workforce.selectors import staff_users
 
@@ -19,31 +18,6 @@ User = get_user_model()
 # team_create names the team's group "Team: <name>" and Group.name holds 150 characters.
 TEAM_GROUP_PREFIX = "Team: "
 TEAM_NAME_MAX_LENGTH = Group._meta.get_field("name").max_length - len(TEAM_GROUP_PREFIX)
-
-
-class GovDateField(DateInputField):
-    """A GOV.UK date input (day, month, year) whose messages name the date, as the Design System asks."""
-
-    def __init__(self, *, label: str, **kwargs):
-        # require_all_fields=False: a part left blank is an error even when the date is optional.
-        super().__init__(label=label, require_all_fields=False, **kwargs)
-        self.name = label[0].lower() + label[1:]
-        self.error_messages["required"] = f"Enter the {self.name}"
-        self.error_messages["incomplete"] = f"The {self.name} must include a day, month and year"
-        for part, subfield in zip(("day", "month", "year"), self.fields, strict=True):
-            subfield.error_messages["incomplete"] = f"The {self.name} must include a {part}"
-            subfield.validators = [RegexValidator(r"^[0-9]+$", f"The {self.name} must be a real date")]
-
-    def compress(self, data_list):
-        day, month, year = data_list
-        if not (day and month and year):
-            return None
-        if len(str(year)) != 4:
-            raise ValidationError(f"The {self.name}'s year must include 4 numbers", code="invalid")
-        try:
-            return super().compress(data_list)
-        except ValidationError as exc:
-            raise ValidationError(f"The {self.name} must be a real date", code="invalid") from exc
 
 
 class StaffUserChoiceField(forms.ModelChoiceField):

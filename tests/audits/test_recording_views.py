@@ -96,8 +96,19 @@ def records(cast):
     }
 
 
+DATE_FIELDS = ("held_on", "due_on", "next_review_on", "action_due_on")
+
+
+def date_parts(name: str, value) -> dict:
+    """A GOV.UK date input's three boxes (day, month, year) for an ISO date, a date or blank."""
+    if not value:
+        return {f"{name}_0": "", f"{name}_1": "", f"{name}_2": ""}
+    year, month, day = str(value).split("-")
+    return {f"{name}_0": day, f"{name}_1": month, f"{name}_2": year}
+
+
 def form_data(audit, *, action="save", judgement="met", **overrides) -> dict:
-    """What the record form posts when every field is filled in."""
+    """What the record form posts when every field is filled in. Dates may be given as ISO dates."""
     data = {"action": action, "held_on": a_week_ago().isoformat(), "due_on": "", "summary": "Checked."}
     for finding in audit.findings.all():
         data[f"finding-{finding.pk}-judgement"] = judgement
@@ -106,7 +117,11 @@ def form_data(audit, *, action="save", judgement="met", **overrides) -> dict:
         data["grade"] = "good"
     if audit.process.asks_child_voice:
         data["child_voice"] = "Said school is going well."
-    return data | overrides
+    data |= overrides
+    for name in DATE_FIELDS:
+        if name in data:
+            data |= date_parts(name, data.pop(name))
+    return data
 
 
 def snapshot() -> dict:
@@ -248,6 +263,19 @@ def case_references(response) -> set[str]:
     return {case.reference for case in response.context["form"].fields["case"].queryset}
 
 
+def test_the_start_forms_date_due_is_a_gov_uk_date_input_whose_errors_name_it(client, cast):
+    client.force_login(cast["tm.assessment"])
+    before = snapshot()
+    data = {"case": cast.cases["assessment"].pk} | date_parts("due_on", "2026-02-30")
+    response = client.post("/audits/new/csc-sample-audit/", data)
+    assert response.status_code == 400
+    assert "The date due must be a real date" in error_summary(response)
+    assert 'href="#id_due_on_0"' in response.content.decode()
+    assert snapshot() == before
+    data = {"case": cast.cases["assessment"].pk} | {"due_on_0": "4", "due_on_1": "", "due_on_2": "2026"}
+    assert "The date due must include a month" in error_summary(client.post("/audits/new/csc-sample-audit/", data))
+
+
 def test_the_start_form_offers_a_team_manager_only_their_teams_cases(client, cast):
     client.force_login(cast["tm.cic"])
     response = client.get("/audits/new/csc-sample-audit/")
@@ -325,7 +353,7 @@ def test_an_invalid_date_re_renders_with_the_error_and_saves_nothing(client, cas
     before = snapshot()
     response = client.post(f"/audits/{draft.pk}/edit/", form_data(draft, held_on="2026-02-31"))
     assert response.status_code == 400
-    assert "Enter a real date" in error_summary(response)
+    assert "The date carried out must be a real date" in error_summary(response)
     assert snapshot() == before
 
 

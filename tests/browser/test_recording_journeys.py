@@ -57,6 +57,19 @@ def choose(page, question, answer):
     page.get_by_role("group", name=question).get_by_label(answer, exact=True).check()
 
 
+def enter_date(page, question, day):
+    """Types a date into a GOV.UK date input: the day, month and year boxes of the group `question`."""
+    group = page.get_by_role("group", name=question, exact=True)
+    for part, value in (("Day", day.day), ("Month", day.month), ("Year", day.year)):
+        group.get_by_label(part, exact=True).fill(str(value))
+
+
+def expect_date(page, question, day):
+    group = page.get_by_role("group", name=question, exact=True)
+    for part, value in (("Day", day.day), ("Month", day.month), ("Year", day.year)):
+        expect(group.get_by_label(part, exact=True)).to_have_value(str(value))
+
+
 def test_a_team_manager_logs_a_sample_audit_of_a_case(page, sign_in, output_dir, cast):
     manager, worker = cast["tm.assessment"], cast["sw.assessment"]
     case = cast.cases["assessment"]
@@ -69,7 +82,7 @@ def test_a_team_manager_logs_a_sample_audit_of_a_case(page, sign_in, output_dir,
     audit = Audit.objects.get(process__key="csc-sample-audit", case=case)
     assert audit.status == AuditStatus.DRAFT and audit.carried_out_by == manager
 
-    page.get_by_label("Date carried out").fill(carried_out.isoformat())
+    enter_date(page, "Date carried out", carried_out)
     judge(page, first, "Met")
     judge(page, second, "Not met")  # ... but no evidence yet
     judge(page, third, "Met")
@@ -77,7 +90,7 @@ def test_a_team_manager_logs_a_sample_audit_of_a_case(page, sign_in, output_dir,
     page.get_by_label("Summary").fill("Plan drift: the learning from the strategy meeting was not shared.")
     page.get_by_label("What must be done").fill("Share the strategy meeting's learning with the team.")
     page.get_by_label("Owner").select_option(label="Sw Assessment")
-    page.get_by_label("Due by").fill(action_due.isoformat())
+    enter_date(page, "Due by", action_due)
     page.get_by_label("Which finding it follows from").select_option(label=second.text[:90])
     page.get_by_role("button", name="Submit", exact=True).click()
 
@@ -140,7 +153,7 @@ def test_an_independent_chair_records_a_child_protection_review(page, sign_in, o
     open_case_and_start(page, case.reference, "Child Protection Review")
     expect(page.get_by_text("Filled in from the schedule once the date held is saved.")).to_be_visible()
 
-    page.get_by_label("Date held").fill(held.isoformat())
+    enter_date(page, "Date held", held)
     choose(page, "Did the child attend, or were they seen?", "Yes")
     choose(page, "Were the child's views given?", "Yes")
     choose(page, "Was the child offered an independent advocate?", "Yes")
@@ -148,10 +161,11 @@ def test_an_independent_chair_records_a_child_protection_review(page, sign_in, o
     page.get_by_role("button", name="Save draft").click()
 
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Draft saved.")
-    next_review = page.get_by_label("Next review date", exact=True)
-    expect(next_review).to_have_value(expected_next.isoformat())
-    # The hint says where the date came from, and is the field's description for a screen reader.
-    expect(next_review).to_have_accessible_description(f"The schedule gives {expected_next.day} {expected_next:%B %Y}.")
+    expect_date(page, "Next review date", expected_next)
+    # The hint says where the date came from, and is the date group's description for a screen reader.
+    expect(page.get_by_role("group", name="Next review date", exact=True)).to_have_accessible_description(
+        f"The schedule gives {expected_next.day} {expected_next:%B %Y}."
+    )
     expect(page.get_by_role("group", name="Decision").get_by_label("Plan continues", exact=True)).to_be_checked()
     page.screenshot(path=output_dir / "review-draft-saved.png", full_page=True)
 
@@ -194,7 +208,7 @@ def test_a_social_worker_records_a_statutory_visit(page, sign_in, output_dir, ca
     sign_in(worker, TEST_PASSWORD)
     open_case_and_start(page, case.reference, "Statutory visits to children in care, child in need visits")
 
-    page.get_by_label("Date carried out").fill(visited.isoformat())
+    enter_date(page, "Date carried out", visited)
     choose(page, "Was the child seen?", "Yes")
     choose(page, "Was the child seen alone?", "Yes")
     page.get_by_label("Where did the visit take place?").fill("At school")
