@@ -4,11 +4,12 @@ from django import forms
 from audits.choices import AuditStatus, Grade
 from audits.models import Audit
 from processes.models import Area, Process
+from qa_portal.widgets import Select
 from workforce.models import Team
 
 
 def _select():
-    return forms.Select(attrs={"class": "govuk-select"})
+    return Select(attrs={"class": "govuk-select"})
 
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"})

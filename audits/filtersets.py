@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from audits.choices import AccessAction, CaseStatus, EpisodeKind
 from audits.models import AccessLogEntry, Case, Episode
 from qa_portal.querysets import has_service_scope
+from qa_portal.widgets import Select
 from workforce.models import Team
 
 SORTS = {
@@ -21,7 +22,7 @@ SORTS = {
 
 
 def _select(**attrs):
-    return forms.Select(attrs={"class": "govuk-select", **attrs})
+    return Select(attrs={"class": "govuk-select", **attrs})
 
 
 class CaseFilterSet(django_filters.FilterSet):

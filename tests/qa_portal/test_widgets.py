@@ -29,3 +29,22 @@ def test_a_multiple_select_marks_every_chosen_option():
     ours = widget.render("teams", ["1", "3"])
     assert parse_html(ours) == parse_html(widget.render("teams", ["1", "3"], renderer=DjangoTemplates()))
     assert ours.count(" selected") == 2
+
+
+def test_the_python_select_writes_the_same_markup_as_djangos():
+    from qa_portal.widgets import Select
+
+    attrs = {"class": "govuk-select", "id": "id_team", "required": True}
+    ours = Select(choices=CHOICES, attrs=attrs).render("team", "2")
+    djangos = forms.Select(choices=CHOICES, attrs=attrs).render("team", "2", renderer=DjangoTemplates())
+    assert parse_html(ours) == parse_html(djangos)
+    assert '<option value="2" selected>Children in care &quot;North&quot;</option>' in ours
+    assert 'name="team"' in ours and "required" in ours
+
+
+def test_the_python_select_escapes_what_it_is_given():
+    from qa_portal.widgets import Select
+
+    html = Select(choices=[("<x>", "<script>alert(1)</script>")]).render('a"b', None)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert 'name="a&quot;b"' in html and 'value="&lt;x&gt;"' in html
