@@ -61,7 +61,7 @@ def _decorate(items, today):
 def _list_queryset(request):
     if not may_see_cases(request.user) and not has_service_scope(request.user):
         raise PermissionDenied
-    filterset = DueItemFilterSet(request.GET or None, queryset=due_items_for(request.user))
+    filterset = DueItemFilterSet(request.GET or None, queryset=due_items_for(request.user), request=request)
     items = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     return filterset, items.order_by("due_on", "pk")
 

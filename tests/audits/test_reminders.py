@@ -182,7 +182,80 @@ def test_every_active_head_of_service_gets_the_escalation(people):
 
     heads = [m.to[0] for m in mail.outbox if "head of service" in m.body]
     assert sorted(heads) == sorted([people["hos"].email, "hos2@example.org"])
-    assert item.reminders.get(stage=ReminderStage.ESCALATED_HEAD).sent_at is not None
+    rows = item.reminders.filter(stage=ReminderStage.ESCALATED_HEAD)
+    assert sorted(rows.values_list("recipient_id", flat=True)) == sorted([people["hos"].pk, second.pk])
+    assert all(row.sent_at is not None for row in rows)
+
+
+def test_a_failed_digest_of_one_head_leaves_only_that_heads_row_unsent(people):
+    """Each head of service has their own row: one head's failed email cannot take the line from the other."""
+    from django.core.mail.backends.locmem import EmailBackend
+
+    from processes.models import Role
+
+    second = type(people["hos"]).objects.create_user("hos2", email="hos2@example.org")
+    second.groups.add(Role.objects.get(key="head-of-service").group)
+    item = due(people["sw.assessment"], date(2026, 12, 1))
+    real = EmailBackend.send_messages
+
+    def refuse_hos2(self, messages):
+        if messages[0].to == ["hos2@example.org"]:
+            raise ConnectionError("mailbox unavailable")
+        return real(self, messages)
+
+    with mock.patch.object(EmailBackend, "send_messages", refuse_hos2), pytest.raises(ConnectionError):
+        send_reminders(today=TODAY)
+    unsent = item.reminders.filter(sent_at__isnull=True)
+    assert list(unsent.values_list("recipient_id", flat=True)) == [second.pk]
+    assert item.reminders.get(stage=ReminderStage.ESCALATED_HEAD, recipient=people["hos"]).sent_at is not None
+
+    mail.outbox.clear()
+    assert send_reminders(today=TODAY) == 1
+    assert [m.to for m in mail.outbox] == [["hos2@example.org"]]
+    assert "Escalated to the head of service" in mail.outbox[0].body
+
+
+def test_a_long_digest_lists_the_most_overdue_then_counts_every_line(people, settings):
+    settings.REMINDER_DIGEST_LINES = 3
+    worker = people["tm.assessment"]  # no line manager: overdue items stay with them (until the head's threshold)
+    visits = make_process("csc-visits", "Visits")
+    for n in range(5):
+        due(worker, date(2026, 12, 24) - timedelta(days=n))
+    for _ in range(2):
+        due(worker, date(2026, 12, 23), process=visits)
+    due(worker, date(2027, 1, 4))
+
+    assert send_reminders(today=TODAY) == 8
+    message = mail.outbox[0]
+    assert len(lines_of(message)) == 3
+    # The most overdue first: the item due on 20 December heads the list.
+    assert lines_of(message)[0].startswith("- Overdue: Case supervision")
+    assert "20 December 2026" in message.body.split("\n- ")[1]
+    assert "... and 5 more" in message.body
+    assert "* Due soon, Case supervision: 1" in message.body
+    assert "* Overdue, Case supervision: 5 (5 overdue)" in message.body
+    assert "* Overdue, Visits: 2 (2 overdue)" in message.body
+    assert "/due/?mine=responsible&status=open" in message.body
+    assert "mine=escalated" not in message.body
+    notification = Notification.objects.get(user=worker)
+    assert notification.subject == "8 reminders, 7 overdue"
+    assert len(notification.body.splitlines()) == 3 + 1 + 3
+    assert Reminder.objects.filter(sent_at__isnull=True).count() == 0
+    assert Reminder.objects.values("digest").distinct().count() == 1
+
+
+def test_an_escalation_digest_links_to_the_items_escalated_to_me(client, people):
+    worker, manager = people["sw.assessment"], people["tm.assessment"]
+    item = due(worker, date(2026, 12, 18), case=people.cases["assessment"])
+    send_reminders(today=TODAY)
+    message = next(m for m in mail.outbox if m.to == [manager.email])
+    assert "/due/?mine=escalated&status=open" in message.body
+
+    client.force_login(manager)
+    shown = client.get("/due/?mine=escalated&status=open").context["page_obj"].paginator.object_list
+    assert [i.pk for i in shown] == [item.pk]
+    client.force_login(worker)
+    assert list(client.get("/due/?mine=escalated").context["page_obj"].paginator.object_list) == []
 
 
 def test_done_cancelled_and_unowned_items_are_not_reminded(people):
@@ -210,10 +283,9 @@ def test_running_twice_sends_nothing_the_second_time(people):
 
 def test_claiming_twice_keeps_one_row_per_stage(people):
     due(people["sw.assessment"], date(2026, 12, 1))
-    reminders_claim(today=TODAY)
-    Reminder.objects.filter(sent_at__isnull=True)  # rows exist, unsent
-    reminders_claim(today=TODAY)
-    assert Reminder.objects.count() == 3
+    assert reminders_claim(today=TODAY) == 3
+    assert reminders_claim(today=TODAY) == 0
+    assert Reminder.objects.filter(sent_at__isnull=True).count() == 3
 
 
 def test_a_failure_mid_send_marks_nothing_and_the_next_run_sends_it_all(people):
