@@ -13,7 +13,6 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection, connections
 
-from audits import reminders
 from audits.models import DueItem, Reminder
 from audits.reminders import send_reminders
 from processes.models import Process
@@ -78,8 +77,7 @@ def run_in_threads(count):
 
 
 def test_two_runs_at_once_send_every_reminder_exactly_once(many_items, monkeypatch):
-    # Small transactions, so the two runs interleave group by group rather than one taking everything.
-    monkeypatch.setattr(reminders, "SEND_RECIPIENTS_PER_TRANSACTION", 3)
+    # Each digest is its own transaction, so the two runs interleave person by person.
     monkeypatch.setattr(EmailBackend, "send_messages", slow_send(EmailBackend.send_messages))
 
     results, errors = run_in_threads(2)
