@@ -442,9 +442,10 @@ class DueItem(BaseModel):
 
 class Reminder(models.Model):
     """One stage of reminding one person about one due item. The unique (due item, stage, recipient) row
-    is claimed in the database before anything is sent, so overlapping runs and retries never send a
-    stage to a person twice; every head of service has their own row of an escalation to the heads.
-    `digest` names the digest a row went out in (one per person per run)."""
+    is inserted in the transaction that sends the digest and committed after the email goes, so
+    overlapping runs and retries never send a stage to a person twice, and a failed send leaves no row;
+    every head of service has their own row of an escalation to the heads. `digest` names the digest
+    a row went out in (one per person per run)."""
 
     # The unique constraint leads with due_item and the indexes below with recipient: no separate
     # foreign-key indexes (a first run inserts millions of rows, and each index costs every insert).
@@ -468,10 +469,6 @@ class Reminder(models.Model):
         indexes = [
             # A digest's rows (recipient, sent_at = the run's time) and what a person was sent.
             models.Index(fields=["recipient", "sent_at"], name="audits_reminder_recipient_sent"),
-            # Who has something unsent: stays as small as the backlog, however long the history grows.
-            models.Index(
-                fields=["recipient"], name="audits_reminder_pending", condition=models.Q(sent_at__isnull=True)
-            ),
         ]
 
     def __str__(self):

@@ -32,7 +32,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Value
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -44,6 +44,8 @@ from workforce import emails
 
 HEAD_OF_SERVICE_ROLE = "head-of-service"
 RECIPIENTS_PER_READ = 500  # users loaded per query in the send step
+# The first key of the per-person advisory locks (pg_try_advisory_xact_lock(space, user id)): "REMI".
+ADVISORY_LOCK_SPACE = 0x52454D49
 
 
 def setting(name: str, default: int) -> int:
@@ -153,67 +155,70 @@ def notifications_mark_read(*, user) -> int:
 
 
 #
-# Claim
+# Claim: what each person is owed a reminder of today
 #
 
 
-def _claim_sql(rows, *, stage: str, claimed_at) -> tuple[str, list]:
-    """INSERT ... SELECT of `rows` (a values_list of (due item id, recipient id)) into Reminder, skipping
-    rows the unique (due item, stage, recipient) constraint already holds.
+def _claim_sql(rows, *, stage: str, recipient_id: int, at, digest: uuid.UUID) -> tuple[str, list]:
+    """INSERT ... SELECT of `rows` (a values_list of due item ids) into Reminder as sent to
+    `recipient_id` in `digest`, skipping rows the unique (due item, stage, recipient) constraint holds.
 
-    The SELECT is the ORM's (compiled, with its parameters); only the INSERT around it is written
-    here, in SQL both PostgreSQL and SQLite accept. (`WHERE true` is SQLite's: without it, its parser
-    reads ON CONFLICT as a join's ON.)"""
+    The SELECT is the ORM's (compiled, with its parameters); only the INSERT around it is written here,
+    in SQL both PostgreSQL and SQLite accept (`WHERE true` is SQLite's: without it, its parser reads ON
+    CONFLICT as a join's ON). No NOT EXISTS filter: against the table being inserted into, PostgreSQL
+    may plan it as a nested loop over the new rows (quadratic); the conflict check is one index probe."""
     select, params = rows.query.get_compiler(connection=connection).as_sql()
     table = Reminder._meta.db_table
+    at = connection.ops.adapt_datetimefield_value(at)
     sql = (
-        f"INSERT INTO {table} (due_item_id, recipient_id, stage, claimed_at) "  # noqa: S608 (names are constants)
-        f"SELECT claim.*, %s, %s FROM ({select}) claim WHERE true ON CONFLICT DO NOTHING"
+        f"INSERT INTO {table} (due_item_id, stage, recipient_id, claimed_at, sent_at, digest) "  # noqa: S608
+        f"SELECT claim.*, %s, %s, %s, %s, %s FROM ({select}) claim WHERE true ON CONFLICT DO NOTHING"
     )
-    return sql, [stage, connection.ops.adapt_datetimefield_value(claimed_at), *params]
+    digest = Reminder._meta.get_field("digest").get_db_prep_value(digest, connection)
+    return sql, [stage, recipient_id, at, at, digest, *params]
 
 
-def reminders_claim(*, today: date, closures: frozenset[date] | None = None) -> int:
-    """Insert the Reminder rows due today that do not exist yet; returns how many were inserted.
-
-    One INSERT ... SELECT per stage (and per head of service), in the database: nothing is read into
-    Python, so a first run over a million items costs a handful of statements. Filtering out claimed
-    rows keeps a repeated run cheap; the unique constraint (not this filter) decides a race between
-    two runs, through ON CONFLICT DO NOTHING."""
-    if closures is None:
-        closures = closure_days()
-    t = Thresholds.for_day(today, closures)
-    open_items = DueItem.objects.filter(status=DueStatus.OPEN, responsible__isnull=False)
-    user_model = get_user_model()
-    line_manager_active = Exists(
-        user_model.objects.filter(pk=OuterRef("responsible__staff_profile__line_manager"), is_active=True)
-    )
-    overdue = open_items.filter(due_on__lt=today)
-    plans = [
-        (ReminderStage.DUE_SOON, open_items.filter(due_on__gte=today, due_on__lte=t.due_soon_until), F("responsible")),
-        (ReminderStage.OVERDUE, overdue, F("responsible")),
+def _claims(user_id: int, t: Thresholds, *, is_head: bool) -> list[tuple[str, object]]:
+    """(stage, due item ids) of every stage `user_id` is owed today, as querysets (nothing is read)."""
+    open_items = DueItem.objects.filter(status=DueStatus.OPEN, responsible__isnull=False).order_by()
+    overdue = open_items.filter(due_on__lt=t.today)
+    claims = [
+        (
+            ReminderStage.DUE_SOON,
+            open_items.filter(responsible=user_id, due_on__gte=t.today, due_on__lte=t.due_soon_until),
+        ),
+        (ReminderStage.OVERDUE, overdue.filter(responsible=user_id)),
         (
             ReminderStage.ESCALATED,
-            overdue.filter(due_on__lte=t.escalate_on_or_before)
-            .filter(responsible__staff_profile__line_manager__isnull=False)
-            .filter(line_manager_active),
-            F("responsible__staff_profile__line_manager"),
+            # Only an active line manager is escalated to (the candidates are active users).
+            overdue.filter(responsible__staff_profile__line_manager=user_id, due_on__lte=t.escalate_on_or_before),
         ),
     ]
-    # Every head of service has their own row of each escalation (exactly once per person), so one
-    # head's failed digest cannot take a line from another's.
-    head_items = overdue.filter(due_on__lte=t.escalate_head_on_or_before)
-    for head in heads_of_service(today=today).values_list("pk", flat=True):
-        plans.append((ReminderStage.ESCALATED_HEAD, head_items, Value(head, output_field=IntegerField())))
-    now = timezone.now()
-    inserted = 0
-    with connection.cursor() as cursor:
-        for stage, items, recipient in plans:
-            claimed = Reminder.objects.filter(due_item=OuterRef("pk"), stage=stage, recipient=OuterRef("to"))
-            rows = items.annotate(to=recipient).filter(~Exists(claimed)).order_by().values_list("pk", "to")
-            cursor.execute(*_claim_sql(rows, stage=stage, claimed_at=now))
-            inserted += max(cursor.rowcount, 0)
-    return inserted
+    if is_head:
+        # Every head of service has their own row of each escalation (exactly once per person), so one
+        # head's failed digest cannot take a line from another's.
+        claims.append((ReminderStage.ESCALATED_HEAD, overdue.filter(due_on__lte=t.escalate_head_on_or_before)))
+    return [(stage, items.values_list("pk")) for stage, items in claims]
+
+
+def recipients_due(*, t: Thresholds, heads: list[int]) -> list[int]:
+    """Who may be owed a reminder today (ids, in order): the responsible people of open items due by
+    the due-soon date, the active line managers of those escalated, and the heads of service when an
+    item is late enough for them. Some may have had everything already; their claim inserts nothing."""
+    open_items = DueItem.objects.filter(status=DueStatus.OPEN, responsible__isnull=False).order_by()
+    ids = set(open_items.filter(due_on__lte=t.due_soon_until).values_list("responsible", flat=True).distinct())
+    ids |= set(
+        open_items.filter(
+            due_on__lt=t.today,
+            due_on__lte=t.escalate_on_or_before,
+            responsible__staff_profile__line_manager__is_active=True,
+        )
+        .values_list("responsible__staff_profile__line_manager", flat=True)
+        .distinct()
+    )
+    if heads and open_items.filter(due_on__lt=t.today, due_on__lte=t.escalate_head_on_or_before).exists():
+        ids |= set(heads)
+    return sorted(ids)
 
 
 #
@@ -356,25 +361,32 @@ def _notification_body(context: dict) -> str:
     return "\n".join(body)
 
 
-def _digest_send(user, *, today: date, late: WorkingDaysLate, links: dict) -> int:
-    """Take the user's unsent rows, send them one digest and one notification, mark them sent; one
-    transaction. Returns the rows sent (0 when another run holds them all: it sends them).
+def _digest_send(user, *, t: Thresholds, is_head: bool, late: WorkingDaysLate, links: dict) -> int:
+    """Claim what `user` is owed today, send them one digest and one notification; one transaction.
+    Returns the reminders (rows) sent: 0 when there is nothing new, or another run has them in hand.
 
-    The rows are taken and marked in one statement, UPDATE ... WHERE id IN (SELECT ... FOR UPDATE
-    SKIP LOCKED): the lock excludes an overlapping run, `digest` names exactly the rows taken (a row
-    claimed meanwhile is not in it), and nothing is listed in Python. If the email fails, or the worker
-    dies before the COMMIT, the transaction rolls back and the rows stay unsent for the next run.
+    The rows go in already marked with this digest and the time, and the email is sent before the
+    COMMIT: if it fails, or the worker dies first, the rows roll back and the next run claims and
+    sends them again. A second run at the same time cannot send them twice: on PostgreSQL it skips a
+    person whose transaction-level advisory lock another run holds, and whatever the database, the
+    unique constraint makes its insert wait for this transaction and then skip every row it committed.
+    Nothing is listed in Python: the digest is read back with two aggregate queries (_digest_context).
     """
     digest = uuid.uuid4()
     now = timezone.now()
-    with transaction.atomic():
-        unsent = Reminder.objects.filter(recipient_id=user.pk, sent_at__isnull=True)
-        taken = unsent.select_for_update(skip_locked=True).order_by().values("pk")
-        sent = Reminder.objects.filter(pk__in=taken).update(sent_at=now, digest=digest)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [ADVISORY_LOCK_SPACE, user.pk])
+            if not cursor.fetchone()[0]:
+                return 0
+        sent = 0
+        for stage, items in _claims(user.pk, t, is_head=is_head):
+            cursor.execute(*_claim_sql(items, stage=stage, recipient_id=user.pk, at=now, digest=digest))
+            sent += max(cursor.rowcount, 0)
         if not sent:
             return 0
         rows = Reminder.objects.filter(recipient_id=user.pk, sent_at=now, digest=digest)
-        context = _digest_context(user, rows, today=today, late=late, links=links)
+        context = _digest_context(user, rows, today=t.today, late=late, links=links)
         if user.email:
             emails.send("reminder-digest", to=user.email, context=context)
         count, overdue = context["count"], context["overdue"]
@@ -385,29 +397,18 @@ def _digest_send(user, *, today: date, late: WorkingDaysLate, links: dict) -> in
     return sent
 
 
-def _pending_recipients() -> list[int]:
-    return list(
-        Reminder.objects.filter(sent_at__isnull=True)
-        .order_by("recipient_id")
-        .values_list("recipient_id", flat=True)
-        .distinct()
-    )
-
-
-def reminders_send(*, today: date) -> int:
-    """One digest per person with unsent rows, each in its own transaction. A mail error stops the run
-    and is raised (the task retries): the digests before it are committed as sent, the rest stay unsent."""
-    late, links = WorkingDaysLate(today, closure_days()), {}
-    users = get_user_model().objects.only("pk", "username", "first_name", "last_name", "email")
-    sent = 0
-    pending = _pending_recipients()
-    for start in range(0, len(pending), RECIPIENTS_PER_READ):
-        for user in users.filter(pk__in=pending[start : start + RECIPIENTS_PER_READ]).order_by("pk"):
-            sent += _digest_send(user, today=today, late=late, links=links)
-    return sent
-
-
 def send_reminders(*, today: date) -> int:
-    """Claim the reminders due today, then send every unsent one. Returns the reminders (rows) sent."""
-    reminders_claim(today=today)
-    return reminders_send(today=today)
+    """Claim and send today's reminders: one digest per person, each in its own transaction. Returns
+    the reminders (rows) sent. A mail error stops the run and is raised (the task retries): the digests
+    before it are committed as sent, the rest are claimed by the next run."""
+    closures = closure_days()
+    t = Thresholds.for_day(today, closures)
+    late, links = WorkingDaysLate(today, closures), {}
+    heads = list(heads_of_service(today=today).values_list("pk", flat=True))
+    recipients = recipients_due(t=t, heads=heads)
+    users = get_user_model().objects.filter(is_active=True).only("pk", "username", "first_name", "last_name", "email")
+    sent = 0
+    for start in range(0, len(recipients), RECIPIENTS_PER_READ):
+        for user in users.filter(pk__in=recipients[start : start + RECIPIENTS_PER_READ]).order_by("pk"):
+            sent += _digest_send(user, t=t, is_head=user.pk in heads, late=late, links=links)
+    return sent

@@ -7,13 +7,14 @@ spread from 40 calendar days late to 10 days ahead of the run's day, so every st
 PostgreSQL) and runs send_reminders twice on that day in a fresh child process, so its peak memory is
 the command's own and not the generator's. It prints per size
 
-  {"bench": "send_reminders", "items": N, "seconds": .., "claim_seconds": .., "send_seconds": ..,
-   "queries": .., "claim_queries": .., "digests": .., "queries_per_digest": .., "peak_mb": ..,
+  {"bench": "send_reminders", "items": N, "seconds": .., "queries": .., "digests": ..,
+   "queries_per_digest": .., "peak_mb": ..,
    "reminders": .., "rows": .., "emails": .., "longest_email_kb": .., "second_run_sent": 0,
    "second_run_seconds": .., ...}
 
-A "batch" of the send step is one person's digest (one transaction); the claim step is one INSERT per
-stage and head of service whatever the rows. Queries are counted with an execute wrapper.
+A batch is one person's digest (one transaction: an advisory lock, one INSERT ... SELECT per stage,
+two reads of what went in, the notification); a few queries more find the people and load them.
+Queries are counted with an execute wrapper.
 The goal: 1M items in under 2 minutes with a peak under 300 MB, time growing no faster than the rows.
 """
 
@@ -155,7 +156,7 @@ def _child(today: str) -> None:
     from django.db import connection as child_connection
 
     from audits.models import Reminder
-    from audits.reminders import reminders_claim, reminders_send
+    from audits.reminders import send_reminders
 
     day = date.fromisoformat(today)
     queries = 0
@@ -168,28 +169,21 @@ def _child(today: str) -> None:
     mail.outbox = []
     with child_connection.execute_wrapper(count):
         started = time.perf_counter()
-        reminders_claim(today=day)
-        claimed = time.perf_counter()
-        claim_queries = queries
-        sent = reminders_send(today=day)
+        sent = send_reminders(today=day)
         finished = time.perf_counter()
     digests = len(mail.outbox)
     longest = max((len(m.body) + len(m.alternatives[0][0]) for m in mail.outbox), default=0)
     mail.outbox = []
     again_started = time.perf_counter()
-    reminders_claim(today=day)
-    again = reminders_send(today=day)
+    again = send_reminders(today=day)
     again_seconds = time.perf_counter() - again_started
     print(
         json.dumps(
             {
                 "seconds": round(finished - started, 2),
-                "claim_seconds": round(claimed - started, 2),
-                "send_seconds": round(finished - claimed, 2),
                 "queries": queries,
-                "claim_queries": claim_queries,
                 "digests": digests,
-                "queries_per_digest": round((queries - claim_queries) / max(1, digests), 2),
+                "queries_per_digest": round(queries / max(1, digests), 2),
                 "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
                 "reminders": sent,
                 "rows": Reminder.objects.count(),

@@ -7,11 +7,14 @@ from django.db import migrations, models
 BATCH = 2_000
 
 
-def copy_head_escalations_to_every_head(apps, schema_editor):
-    """Before this migration an escalation to the heads of service was one row naming the first head,
-    copied into every active head's digest. Give each current active head their own row, sent when the
-    original was, so the first run afterwards neither repeats a sent escalation nor drops an unsent one."""
+def one_row_per_person(apps, schema_editor):
+    """Rows now go in with the digest that sends them, so an unsent row would block its reminder for
+    ever: drop the unsent claims (never acted on; the next run claims and sends them). And before this
+    migration an escalation to the heads of service was one row naming the first head, copied into
+    every active head's digest: give each current active head their own sent row, so the first run
+    afterwards does not repeat a sent escalation to them."""
     Reminder = apps.get_model("audits", "Reminder")
+    Reminder.objects.filter(sent_at__isnull=True).delete()
     User = apps.get_model(*settings.AUTH_USER_MODEL.split("."))
     heads = list(
         User.objects.filter(is_active=True, groups__role__key="head-of-service").distinct().values_list("pk", flat=True)
@@ -201,12 +204,6 @@ class Migration(migrations.Migration):
                 name="audits_dueitem_staff_member",
             ),
         ),
-        migrations.AddIndex(
-            model_name="reminder",
-            index=models.Index(
-                condition=models.Q(("sent_at__isnull", True)), fields=["recipient"], name="audits_reminder_pending"
-            ),
-        ),
         migrations.AddConstraint(
             model_name="reminder",
             constraint=models.UniqueConstraint(
@@ -215,5 +212,5 @@ class Migration(migrations.Migration):
                 violation_error_message="This stage of this item has been reminded to this person already.",
             ),
         ),
-        migrations.RunPython(copy_head_escalations_to_every_head, migrations.RunPython.noop),
+        migrations.RunPython(one_row_per_person, migrations.RunPython.noop),
     ]

@@ -14,7 +14,7 @@ from audits.models import DueItem, Notification, Reminder
 from audits.reminders import (
     Thresholds,
     WorkingDaysLate,
-    reminders_claim,
+    recipients_due,
     send_reminders,
     unread_count,
 )
@@ -187,7 +187,7 @@ def test_every_active_head_of_service_gets_the_escalation(people):
     assert all(row.sent_at is not None for row in rows)
 
 
-def test_a_failed_digest_of_one_head_leaves_only_that_heads_row_unsent(people):
+def test_a_failed_digest_of_one_head_leaves_only_that_head_to_send_again(people):
     """Each head of service has their own row: one head's failed email cannot take the line from the other."""
     from django.core.mail.backends.locmem import EmailBackend
 
@@ -205,9 +205,8 @@ def test_a_failed_digest_of_one_head_leaves_only_that_heads_row_unsent(people):
 
     with mock.patch.object(EmailBackend, "send_messages", refuse_hos2), pytest.raises(ConnectionError):
         send_reminders(today=TODAY)
-    unsent = item.reminders.filter(sent_at__isnull=True)
-    assert list(unsent.values_list("recipient_id", flat=True)) == [second.pk]
-    assert item.reminders.get(stage=ReminderStage.ESCALATED_HEAD, recipient=people["hos"]).sent_at is not None
+    heads_told = item.reminders.filter(stage=ReminderStage.ESCALATED_HEAD).values_list("recipient_id", flat=True)
+    assert list(heads_told) == [people["hos"].pk]
 
     mail.outbox.clear()
     assert send_reminders(today=TODAY) == 1
@@ -281,11 +280,33 @@ def test_running_twice_sends_nothing_the_second_time(people):
     assert Reminder.objects.filter(sent_at__isnull=True).count() == 0
 
 
-def test_claiming_twice_keeps_one_row_per_stage(people):
+def test_each_stage_is_one_row_per_person_sent_in_one_digest(people):
+    head, manager = people["hos"], people["tm.assessment"]
     due(people["sw.assessment"], date(2026, 12, 1))
-    assert reminders_claim(today=TODAY) == 3
-    assert reminders_claim(today=TODAY) == 0
-    assert Reminder.objects.filter(sent_at__isnull=True).count() == 3
+    assert send_reminders(today=TODAY) == 3
+    rows = Reminder.objects.order_by("stage")
+    assert [(r.stage, r.recipient_id) for r in rows] == [
+        (ReminderStage.ESCALATED, manager.pk),
+        (ReminderStage.ESCALATED_HEAD, head.pk),
+        (ReminderStage.OVERDUE, people["sw.assessment"].pk),
+    ]
+    assert all(r.sent_at is not None and r.digest is not None for r in rows)
+    assert len({r.digest for r in rows}) == 3  # one digest per person
+    assert send_reminders(today=TODAY) == 0
+    assert Reminder.objects.count() == 3
+
+
+def test_the_people_to_remind_are_the_responsible_their_line_managers_and_the_heads(people):
+    worker, manager, head = people["sw.assessment"], people["tm.assessment"], people["hos"]
+    t = Thresholds.for_day(TODAY, NO_CLOSURES)
+    due(worker, date(2027, 1, 20))  # not yet due soon: nobody
+    assert recipients_due(t=t, heads=[head.pk]) == []
+    due(worker, date(2026, 12, 24))  # overdue, not yet escalated
+    assert recipients_due(t=t, heads=[head.pk]) == [worker.pk]
+    due(worker, date(2026, 12, 1))  # escalated to the line manager and the heads
+    assert recipients_due(t=t, heads=[head.pk]) == sorted([worker.pk, manager.pk, head.pk])
+    type(manager).objects.filter(pk=manager.pk).update(is_active=False)
+    assert recipients_due(t=t, heads=[head.pk]) == sorted([worker.pk, head.pk])
 
 
 def test_a_failure_mid_send_marks_nothing_and_the_next_run_sends_it_all(people):
@@ -294,8 +315,7 @@ def test_a_failure_mid_send_marks_nothing_and_the_next_run_sends_it_all(people):
 
     with mock.patch(LOCMEM_SEND, side_effect=ConnectionError("mail server down")), pytest.raises(ConnectionError):
         send_reminders(today=TODAY)
-    assert Reminder.objects.count() == 3  # claimed
-    assert Reminder.objects.filter(sent_at__isnull=False).count() == 0
+    assert Reminder.objects.count() == 0  # the claims rolled back with the digest that failed
     assert Notification.objects.count() == 0
 
     assert send_reminders(today=TODAY) == 3
