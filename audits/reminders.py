@@ -1,16 +1,13 @@
 """Reminders about due items, sent exactly once, with escalation, as one digest per person per run.
 
-See docs/reminders.md. Two steps, the database the source of truth for both:
-
-1. **Claim** (`reminders_claim`): for every (open due item, stage, recipient) due today, insert a
-   Reminder row, set-based (INSERT ... SELECT ... ON CONFLICT DO NOTHING, one statement per stage).
-   The unique (due_item, stage, recipient) constraint decides which insert wins, so overlapping runs
-   can claim the same stage and still only one row exists per person.
-2. **Send** (`reminders_send`): per recipient, in one transaction, take and mark their unsent rows
-   (UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED)), send one digest email and one
-   Notification, and commit. A run killed mid-send rolls back (the rows stay unsent; the next run
-   sends them); two overlapping runs lock disjoint rows (nothing is sent twice). A digest lists the
-   REMINDER_DIGEST_LINES most overdue lines, then counts by stage and process, and links to the due list.
+See docs/reminders.md. The database is the source of truth: a Reminder row is one (due item, stage,
+recipient), unique. Each person is handled in one transaction (`_digest_send`): an advisory lock on the
+person (PostgreSQL; an overlapping run skips them), one INSERT ... SELECT ... ON CONFLICT DO NOTHING
+per stage they are owed (set-based: no row is read into Python), the rows going in already marked with
+the time and a digest id; then one digest email and one Notification, read back from those rows, and
+the COMMIT. A failed email or a killed worker rolls the rows back, and the next run sends them; the
+unique constraint keeps a second run from sending a row twice. A digest lists the
+REMINDER_DIGEST_LINES most overdue lines, then counts by stage and process, and links to the due list.
 
 Stages of an open item with a responsible person (thresholds in working days, from settings):
 
