@@ -454,3 +454,33 @@ def test_notifications_need_sign_in(client):
     response = client.get(reverse("audits:notification_list"))
     assert response.status_code == 302
     assert unread_count(mock.Mock(is_authenticated=False)) == 0
+
+
+def test_the_migration_to_one_row_per_person_drops_unsent_claims_and_gives_every_head_the_sent_escalations(
+    people,
+):
+    import importlib
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    from processes.models import Role
+
+    migration = importlib.import_module("audits.migrations.0007_lean_due_item_indexes_reminder_per_recipient")
+    second = type(people["hos"]).objects.create_user("hos2", email="hos2@example.org")
+    second.groups.add(Role.objects.get(key="head-of-service").group)
+    sent_item, unsent_item = due(people["sw.assessment"], date(2026, 12, 1)), due(people["tm.assessment"], TODAY)
+    Reminder.objects.create(
+        due_item=sent_item, stage=ReminderStage.ESCALATED_HEAD, recipient=people["hos"], sent_at=timezone.now()
+    )
+    Reminder.objects.create(due_item=unsent_item, stage=ReminderStage.DUE_SOON, recipient=people["tm.assessment"])
+
+    migration.one_row_per_person(apps, None)
+
+    assert not Reminder.objects.filter(sent_at__isnull=True).exists()
+    heads = sent_item.reminders.filter(stage=ReminderStage.ESCALATED_HEAD, sent_at__isnull=False)
+    assert sorted(heads.values_list("recipient_id", flat=True)) == sorted([people["hos"].pk, second.pk])
+    # The next run sends the dropped claim again, and repeats no escalation to either head.
+    send_reminders(today=TODAY)
+    assert unsent_item.reminders.get().sent_at is not None
+    assert not [m for m in mail.outbox if "head of service" in m.body]
