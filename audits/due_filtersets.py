@@ -1,10 +1,11 @@
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from audits.choices import DueStatus
-from audits.models import DueItem
+from audits.choices import DueStatus, ReminderStage
+from audits.models import DueItem, Reminder
 from processes.models import Process
 from workforce.models import Team
 
@@ -16,7 +17,24 @@ def _select():
 DATE = forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"})
 
 
+ESCALATED_STAGES = (ReminderStage.ESCALATED, ReminderStage.ESCALATED_HEAD)
+
+
+def escalated_to(items, user):
+    """The items escalated to `user` (as line manager or head of service): those with an escalation
+    row naming them, i.e. what they were actually told about."""
+    told = Reminder.objects.filter(due_item=OuterRef("pk"), recipient=user, stage__in=ESCALATED_STAGES)
+    return items.filter(Exists(told))
+
+
 class DueItemFilterSet(django_filters.FilterSet):
+    mine = django_filters.ChoiceFilter(
+        label="Whose",
+        choices=[("responsible", "Mine to record"), ("escalated", "Escalated to me")],
+        empty_label="Anyone's",
+        method="filter_mine",
+        widget=_select(),
+    )
     team = django_filters.ModelChoiceFilter(
         queryset=Team.objects.filter(is_active=True), empty_label="Any team", widget=_select()
     )
@@ -46,7 +64,15 @@ class DueItemFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = DueItem
-        fields = ["team", "process", "status", "overdue", "responsible", "due_from", "due_to"]
+        fields = ["mine", "team", "process", "status", "overdue", "responsible", "due_from", "due_to"]
+
+    def filter_mine(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if not value or user is None:
+            return queryset
+        if value == "escalated":
+            return escalated_to(queryset, user)
+        return queryset.filter(responsible=user)
 
     def filter_overdue(self, queryset, name, value):
         if not value:

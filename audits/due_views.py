@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audits.choices import AccessAction, DueStatus
-from audits.due_filtersets import DueItemFilterSet
+from audits.due_filtersets import DueItemFilterSet, escalated_to
 from audits.models import Case, DueItem
 from audits.services import access_log_record
 from qa_portal.querysets import has_service_scope, may_see_cases
@@ -61,7 +61,7 @@ def _decorate(items, today):
 def _list_queryset(request):
     if not may_see_cases(request.user) and not has_service_scope(request.user):
         raise PermissionDenied
-    filterset = DueItemFilterSet(request.GET or None, queryset=due_items_for(request.user))
+    filterset = DueItemFilterSet(request.GET or None, queryset=due_items_for(request.user), request=request)
     items = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     return filterset, items.order_by("due_on", "pk")
 
@@ -152,3 +152,12 @@ def team_due_items(*, user, today=None) -> dict | None:
         return None
     upcoming = items.select_related("process", "case", "staff_member", "responsible").order_by("due_on", "pk")
     return {**figures, "items": _decorate(list(upcoming[:TEAM_LIMIT]), today)}
+
+
+def escalated_due_items(*, user, today=None) -> list[DueItem]:
+    """Open items escalated to the user (as line manager or head of service), the most overdue first:
+    the TEAM_LIMIT earliest, in one query; the due list (?mine=escalated) has them all."""
+    today = today or timezone.localdate()
+    items = escalated_to(DueItem.objects.filter(status=DueStatus.OPEN), user)
+    items = items.select_related("process", "case", "staff_member", "responsible").order_by("due_on", "pk")
+    return _decorate(list(items[:TEAM_LIMIT]), today)

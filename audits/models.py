@@ -351,29 +351,47 @@ class DueItem(BaseModel):
     database refuses a second row for the same occurrence, whichever process or task plans it.
     """
 
+    # Indexes: planning writes a million rows a night, and every index costs each insert. The single-column
+    # foreign-key indexes Django would add are left out where a composite index below leads with the same
+    # column, or replaced by a partial index where most rows hold NULL (satisfied_by, sample_draw,
+    # staff_member): the queries that follow those keys look up one value, never NULL.
     key = models.CharField(max_length=120, unique=True, editable=False)
-    process = models.ForeignKey("processes.Process", on_delete=models.PROTECT, related_name="due_items")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True, related_name="due_items")
+    process = models.ForeignKey("processes.Process", on_delete=models.PROTECT, related_name="due_items", db_index=False)
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="due_items", db_index=False
+    )
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, null=True, blank=True, related_name="due_items")
     staff_member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="due_workforce_items"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="due_workforce_items",
+        db_index=False,
     )
     team = models.ForeignKey(
-        "workforce.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="due_items"
+        "workforce.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="due_items", db_index=False
     )
     due_on = models.DateField()
     responsible = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="due_items"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="due_items",
+        db_index=False,
     )
     responsible_role = models.ForeignKey(
-        "processes.Role", on_delete=models.PROTECT, null=True, blank=True, related_name="due_items"
+        "processes.Role", on_delete=models.PROTECT, null=True, blank=True, related_name="due_items", db_index=False
     )
     source = models.CharField(max_length=10, choices=DueSource.choices, default=DueSource.RULE)
     status = models.CharField(max_length=10, choices=DueStatus.choices, default=DueStatus.OPEN)
-    satisfied_by = models.ForeignKey("Audit", on_delete=models.PROTECT, null=True, blank=True, related_name="satisfies")
+    satisfied_by = models.ForeignKey(
+        "Audit", on_delete=models.PROTECT, null=True, blank=True, related_name="satisfies", db_index=False
+    )
     completed_on = models.DateField(null=True, blank=True)
     sample_draw = models.ForeignKey(
-        "SampleDraw", on_delete=models.PROTECT, null=True, blank=True, related_name="due_items"
+        "SampleDraw", on_delete=models.PROTECT, null=True, blank=True, related_name="due_items", db_index=False
     )
 
     class Meta:
@@ -388,10 +406,28 @@ class DueItem(BaseModel):
             ),
         ]
         indexes = [
+            # Reminders' stages and the due list's overdue filter.
             models.Index(fields=["status", "due_on"], name="audits_dueitem_status_due"),
+            # The home page's "your items" and reminders to the responsible person.
             models.Index(fields=["responsible", "status", "due_on"], name="audits_dueitem_resp_status"),
+            # The home page's team section and the due list's team filter.
             models.Index(fields=["team", "status", "due_on"], name="audits_dueitem_team_status"),
-            models.Index(fields=["process", "case", "status"], name="audits_dueitem_process_case"),
+            # A case's items (scope of the due list) and the open item a record meets (case, process, status).
+            models.Index(fields=["case", "process", "status"], name="audits_dueitem_case_process"),
+            # Which item a record met (a retried task); which items a sample draw made; a staff member's items.
+            models.Index(
+                fields=["satisfied_by"],
+                name="audits_dueitem_satisfied_by",
+                condition=models.Q(satisfied_by__isnull=False),
+            ),
+            models.Index(
+                fields=["sample_draw"], name="audits_dueitem_sample_draw", condition=models.Q(sample_draw__isnull=False)
+            ),
+            models.Index(
+                fields=["staff_member", "process", "status"],
+                name="audits_dueitem_staff_member",
+                condition=models.Q(staff_member__isnull=False),
+            ),
         ]
 
     def __str__(self):
@@ -405,26 +441,35 @@ class DueItem(BaseModel):
 
 
 class Reminder(models.Model):
-    """One stage of reminding about one due item. The unique (due item, stage) row is claimed in the
-    database before anything is sent, so overlapping runs and retries never send a stage twice."""
+    """One stage of reminding one person about one due item. The unique (due item, stage, recipient) row
+    is inserted in the transaction that sends the digest and committed after the email goes, so
+    overlapping runs and retries never send a stage to a person twice, and a failed send leaves no row;
+    every head of service has their own row of an escalation to the heads. `digest` names the digest
+    a row went out in (one per person per run)."""
 
-    due_item = models.ForeignKey(DueItem, on_delete=models.PROTECT, related_name="reminders")
+    # The unique constraint leads with due_item and the indexes below with recipient: no separate
+    # foreign-key indexes (a first run inserts millions of rows, and each index costs every insert).
+    due_item = models.ForeignKey(DueItem, on_delete=models.PROTECT, related_name="reminders", db_index=False)
     stage = models.CharField(max_length=20, choices=ReminderStage.choices)
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
     claimed_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    digest = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-claimed_at", "-pk"]
         default_permissions = ()
         constraints = [
             models.UniqueConstraint(
-                fields=["due_item", "stage"],
-                name="%(app_label)s_%(class)s_unique_stage",
-                violation_error_message="This stage of this item has been reminded already.",
+                fields=["due_item", "stage", "recipient"],
+                name="%(app_label)s_%(class)s_unique_stage_recipient",
+                violation_error_message="This stage of this item has been reminded to this person already.",
             ),
         ]
-        indexes = [models.Index(fields=["recipient", "sent_at"], name="audits_reminder_recipient_sent")]
+        indexes = [
+            # A digest's rows (recipient, sent_at = the run's time) and what a person was sent.
+            models.Index(fields=["recipient", "sent_at"], name="audits_reminder_recipient_sent"),
+        ]
 
     def __str__(self):
         return f"{self.get_stage_display()}: {self.due_item}"

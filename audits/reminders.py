@@ -1,14 +1,13 @@
 """Reminders about due items, sent exactly once, with escalation, as one digest per person per run.
 
-See docs/reminders.md. Two steps, the database the source of truth for both:
-
-1. **Claim** (`reminders_claim`): for every (open due item, stage) that is due today, insert a Reminder
-   row with bulk_create(ignore_conflicts=True). The unique (due_item, stage) constraint decides which
-   insert wins, so overlapping runs can claim the same stage and still only one row exists.
-2. **Send** (`reminders_send`): in a transaction, lock the unsent rows with SELECT ... FOR UPDATE
-   SKIP LOCKED, send one digest email and one Notification per recipient, mark the rows sent and
-   commit. A run killed mid-send rolls back (the rows stay unsent; the next run sends them); two
-   overlapping runs lock disjoint rows (nothing is sent twice).
+See docs/reminders.md. The database is the source of truth: a Reminder row is one (due item, stage,
+recipient), unique. Each person is handled in one transaction (`_digest_send`): an advisory lock on the
+person (PostgreSQL; an overlapping run skips them), one INSERT ... SELECT ... ON CONFLICT DO NOTHING
+per stage they are owed (set-based: no row is read into Python), the rows going in already marked with
+the time and a digest id; then one digest email and one Notification, read back from those rows, and
+the COMMIT. A failed email or a killed worker rolls the rows back, and the next run sends them; the
+unique constraint keeps a second run from sending a row twice. A digest lists the
+REMINDER_DIGEST_LINES most overdue lines, then counts by stage and process, and links to the due list.
 
 Stages of an open item with a responsible person (thresholds in working days, from settings):
 
@@ -23,14 +22,14 @@ person, escalated to the line manager and to the heads of service in the same ru
 claimed while the item is not yet overdue (a late item gets "overdue" instead).
 """
 
-from collections import defaultdict
+import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db import connection, transaction
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -41,9 +40,9 @@ from processes.timescales import add_working_days, is_working_day
 from workforce import emails
 
 HEAD_OF_SERVICE_ROLE = "head-of-service"
-CLAIM_BATCH = 2000
-# Recipients whose rows one send transaction locks: bounds the locks and memory of one transaction.
-SEND_RECIPIENTS_PER_TRANSACTION = 50
+RECIPIENTS_PER_READ = 500  # users loaded per query in the send step
+# The first key of the per-person advisory locks (pg_try_advisory_xact_lock(space, user id)): "REMI".
+ADVISORY_LOCK_SPACE = 0x52454D49
 
 
 def setting(name: str, default: int) -> int:
@@ -153,60 +152,70 @@ def notifications_mark_read(*, user) -> int:
 
 
 #
-# Claim
+# Claim: what each person is owed a reminder of today
 #
 
 
-def _unclaimed(items, stage):
-    return items.annotate(claimed=Exists(Reminder.objects.filter(due_item=OuterRef("pk"), stage=stage))).filter(
-        claimed=False
+def _claim_sql(rows, *, stage: str, recipient_id: int, at, digest: uuid.UUID) -> tuple[str, list]:
+    """INSERT ... SELECT of `rows` (a values_list of due item ids) into Reminder as sent to
+    `recipient_id` in `digest`, skipping rows the unique (due item, stage, recipient) constraint holds.
+
+    The SELECT is the ORM's (compiled, with its parameters); only the INSERT around it is written here,
+    in SQL both PostgreSQL and SQLite accept (`WHERE true` is SQLite's: without it, its parser reads ON
+    CONFLICT as a join's ON). No NOT EXISTS filter: against the table being inserted into, PostgreSQL
+    may plan it as a nested loop over the new rows (quadratic); the conflict check is one index probe."""
+    select, params = rows.query.get_compiler(connection=connection).as_sql()
+    table = Reminder._meta.db_table
+    at = connection.ops.adapt_datetimefield_value(at)
+    sql = (
+        f"INSERT INTO {table} (due_item_id, stage, recipient_id, claimed_at, sent_at, digest) "  # noqa: S608
+        f"SELECT claim.*, %s, %s, %s, %s, %s FROM ({select}) claim WHERE true ON CONFLICT DO NOTHING"
     )
+    digest = Reminder._meta.get_field("digest").get_db_prep_value(digest, connection)
+    return sql, [stage, recipient_id, at, at, digest, *params]
 
 
-def reminders_claim(*, today: date, closures: frozenset[date] | None = None) -> int:
-    """Insert the Reminder rows due today that do not exist yet; returns how many inserts were attempted.
-
-    Filtering out claimed stages keeps a repeated run cheap; the unique constraint (not this filter)
-    decides a race between two runs, through ignore_conflicts."""
-    if closures is None:
-        closures = closure_days()
-    t = Thresholds.for_day(today, closures)
-    open_items = DueItem.objects.filter(status=DueStatus.OPEN, responsible__isnull=False)
-    user_model = get_user_model()
-    line_manager_active = Exists(
-        user_model.objects.filter(pk=OuterRef("responsible__staff_profile__line_manager"), is_active=True)
-    )
-    head = heads_of_service(today=today).values_list("pk", flat=True).first()
-    plans = [
-        (ReminderStage.DUE_SOON, open_items.filter(due_on__gte=today, due_on__lte=t.due_soon_until), "responsible"),
-        (ReminderStage.OVERDUE, open_items.filter(due_on__lt=today), "responsible"),
+def _claims(user_id: int, t: Thresholds, *, is_head: bool) -> list[tuple[str, object]]:
+    """(stage, due item ids) of every stage `user_id` is owed today, as querysets (nothing is read)."""
+    open_items = DueItem.objects.filter(status=DueStatus.OPEN, responsible__isnull=False).order_by()
+    overdue = open_items.filter(due_on__lt=t.today)
+    claims = [
+        (
+            ReminderStage.DUE_SOON,
+            open_items.filter(responsible=user_id, due_on__gte=t.today, due_on__lte=t.due_soon_until),
+        ),
+        (ReminderStage.OVERDUE, overdue.filter(responsible=user_id)),
         (
             ReminderStage.ESCALATED,
-            open_items.filter(due_on__lte=t.escalate_on_or_before)
-            .filter(responsible__staff_profile__line_manager__isnull=False)
-            .filter(line_manager_active),
-            "responsible__staff_profile__line_manager",
+            # Only an active line manager is escalated to (the candidates are active users).
+            overdue.filter(responsible__staff_profile__line_manager=user_id, due_on__lte=t.escalate_on_or_before),
         ),
     ]
-    if head is not None:
-        # One row per item (the constraint is per item and stage); it names the first head of service,
-        # and the send step copies it into the digest of every head of service.
-        plans.append((ReminderStage.ESCALATED_HEAD, open_items.filter(due_on__lte=t.escalate_head_on_or_before), None))
-    attempted = 0
-    for stage, items, recipient_field in plans:
-        fields = ["pk", recipient_field] if recipient_field else ["pk"]
-        batch = []
-        for row in _unclaimed(items, stage).order_by().values_list(*fields).iterator(chunk_size=CLAIM_BATCH):
-            recipient = row[1] if recipient_field else head
-            batch.append(Reminder(due_item_id=row[0], stage=stage, recipient_id=recipient))
-            if len(batch) >= CLAIM_BATCH:
-                Reminder.objects.bulk_create(batch, ignore_conflicts=True)
-                attempted += len(batch)
-                batch = []
-        if batch:
-            Reminder.objects.bulk_create(batch, ignore_conflicts=True)
-            attempted += len(batch)
-    return attempted
+    if is_head:
+        # Every head of service has their own row of each escalation (exactly once per person), so one
+        # head's failed digest cannot take a line from another's.
+        claims.append((ReminderStage.ESCALATED_HEAD, overdue.filter(due_on__lte=t.escalate_head_on_or_before)))
+    return [(stage, items.values_list("pk")) for stage, items in claims]
+
+
+def recipients_due(*, t: Thresholds, heads: list[int]) -> list[int]:
+    """Who may be owed a reminder today (ids, in order): the responsible people of open items due by
+    the due-soon date, the active line managers of those escalated, and the heads of service when an
+    item is late enough for them. Some may have had everything already; their claim inserts nothing."""
+    open_items = DueItem.objects.filter(status=DueStatus.OPEN, responsible__isnull=False).order_by()
+    ids = set(open_items.filter(due_on__lte=t.due_soon_until).values_list("responsible", flat=True).distinct())
+    ids |= set(
+        open_items.filter(
+            due_on__lt=t.today,
+            due_on__lte=t.escalate_on_or_before,
+            responsible__staff_profile__line_manager__is_active=True,
+        )
+        .values_list("responsible__staff_profile__line_manager", flat=True)
+        .distinct()
+    )
+    if heads and open_items.filter(due_on__lt=t.today, due_on__lte=t.escalate_head_on_or_before).exists():
+        ids |= set(heads)
+    return sorted(ids)
 
 
 #
@@ -223,6 +232,15 @@ class DigestLine:
     due_on: date
     working_days_late: int
     url: str
+
+
+@dataclass
+class DigestCount:
+    stage: str
+    stage_label: str
+    process: str
+    count: int
+    overdue: int
 
 
 def _link(item: DueItem, links: dict) -> str:
@@ -260,38 +278,9 @@ def _line(reminder: Reminder, late: WorkingDaysLate, links: dict) -> DigestLine:
     )
 
 
-def _digest_send(user, lines: list[DigestLine], *, today: date) -> None:
-    lines.sort(key=lambda line: (line.due_on, line.process, line.reference))
-    overdue = sum(1 for line in lines if line.working_days_late > 0)
-    notifications_url = f"{settings.SITE_URL}{reverse('audits:notification_list')}"
-    context = {
-        "user_name": user.get_full_name() or user.get_username(),
-        "lines": lines,
-        "count": len(lines),
-        "overdue": overdue,
-        "today": today,
-        "notifications_url": notifications_url,
-    }
-    if user.email:
-        emails.send("reminder-digest", to=user.email, context=context)
-    body = "\n".join(
-        f"{line.stage_label}: {line.process}, {line.reference}, due {line.due_on:%d/%m/%Y}"
-        + (f" ({line.working_days_late} working days late)" if line.working_days_late else "")
-        for line in lines
-    )
-    subject = f"{len(lines)} reminder{'s' if len(lines) != 1 else ''}" + (f", {overdue} overdue" if overdue else "")
-    Notification.objects.create(user=user, subject=subject[:200], body=body, url=reverse("audits:notification_list"))
-
-
 DIGEST_FIELDS = (
     "stage",
-    "recipient",
     "due_item",
-    "sent_at",
-    "recipient__username",
-    "recipient__first_name",
-    "recipient__last_name",
-    "recipient__email",
     "due_item__due_on",
     "due_item__case",
     "due_item__team",
@@ -302,69 +291,121 @@ DIGEST_FIELDS = (
     "due_item__case__reference",
     "due_item__team__name",
 )
+STAGE_LABELS = dict(ReminderStage.choices)
+STAGE_ORDER = {stage: n for n, stage in enumerate(ReminderStage.values)}
 
 
-def _recipient_groups(today: date) -> list[list[int]]:
-    """Recipients with unsent rows, in groups of one transaction each. The heads of service come first,
-    in one group: the escalated-head rows are copied into every head's digest, beside their own rows."""
-    pending = set(Reminder.objects.filter(sent_at__isnull=True).values_list("recipient_id", flat=True).distinct())
-    heads = set(heads_of_service(today=today).values_list("pk", flat=True))
-    groups = [sorted(pending & heads)] if pending & heads else []
-    rest = sorted(pending - heads)
-    size = SEND_RECIPIENTS_PER_TRANSACTION
-    return groups + [rest[i : i + size] for i in range(0, len(rest), size)]
+def due_list_links(*, escalated: bool) -> dict[str, str]:
+    """The due list, filtered to what a digest is about: the person's own open items, and (when the
+    digest carries escalations) the open items escalated to them."""
+    due_list = f"{settings.SITE_URL}{reverse('audits:due_list')}"
+    links = {"mine": f"{due_list}?mine=responsible&status=open"}
+    if escalated:
+        links["escalated"] = f"{due_list}?mine=escalated&status=open"
+    return links
 
 
-def _send_group(recipient_ids: list[int], *, today: date, late: WorkingDaysLate) -> int:
-    """Lock, send and mark one group's unsent rows in one transaction; returns the rows sent.
+def _digest_context(user, rows, *, today: date, late: WorkingDaysLate, links: dict) -> dict:
+    """What one digest says: the REMINDER_DIGEST_LINES most overdue lines, then counts of every row by
+    stage and process. Two queries, whatever the rows: a head of service's first digest may hold
+    hundreds of thousands, and a digest no one can read all of is no use anyway."""
+    cap = setting("REMINDER_DIGEST_LINES", 50)
+    grouped = (
+        rows.order_by()
+        .values("stage", "due_item__process__name")
+        .annotate(count=Count("pk"), overdue=Count("pk", filter=Q(due_item__due_on__lt=today)))
+    )
+    counts = sorted(
+        (
+            DigestCount(
+                row["stage"], STAGE_LABELS[row["stage"]], row["due_item__process__name"], row["count"], row["overdue"]
+            )
+            for row in grouped
+        ),
+        key=lambda c: (STAGE_ORDER[c.stage], c.process),
+    )
+    total = sum(c.count for c in counts)
+    lines = [
+        _line(reminder, late, links)
+        for reminder in rows.select_related("due_item__process", "due_item__case", "due_item__team")
+        # Only what a digest shows: the child's name and date of birth are never even loaded.
+        .only(*DIGEST_FIELDS)
+        .order_by("due_item__due_on", "due_item__process__name", "pk")[:cap]
+    ]
+    escalated = any(c.stage in (ReminderStage.ESCALATED, ReminderStage.ESCALATED_HEAD) for c in counts)
+    return {
+        "user_name": user.get_full_name() or user.get_username(),
+        "lines": lines,
+        "count": total,
+        "overdue": sum(c.overdue for c in counts),
+        "more": total - len(lines),
+        "counts": counts,
+        "today": today,
+        "notifications_url": f"{settings.SITE_URL}{reverse('audits:notification_list')}",
+        "due_links": due_list_links(escalated=escalated),
+    }
 
-    If a digest fails, the rows of the digests already handed to the mail server commit as sent and
-    the error is raised after the commit (the rest stay unsent for the next run). A worker killed
-    mid-group commits nothing: its digests so far are the one duplicate window (docs/reminders.md).
+
+def _notification_body(context: dict) -> str:
+    body = [
+        f"{line.stage_label}: {line.process}, {line.reference}, due {line.due_on:%d/%m/%Y}"
+        + (f" ({line.working_days_late} working days late)" if line.working_days_late else "")
+        for line in context["lines"]
+    ]
+    if context["more"]:
+        body.append(f"... and {context['more']} more. In all:")
+        body += [f"{c.stage_label}: {c.process}: {c.count} ({c.overdue} overdue)" for c in context["counts"]]
+    return "\n".join(body)
+
+
+def _digest_send(user, *, t: Thresholds, is_head: bool, late: WorkingDaysLate, links: dict) -> int:
+    """Claim what `user` is owed today, send them one digest and one notification; one transaction.
+    Returns the reminders (rows) sent: 0 when there is nothing new, or another run has them in hand.
+
+    The rows go in already marked with this digest and the time, and the email is sent before the
+    COMMIT: if it fails, or the worker dies first, the rows roll back and the next run claims and
+    sends them again. A second run at the same time cannot send them twice: on PostgreSQL it skips a
+    person whose transaction-level advisory lock another run holds, and whatever the database, the
+    unique constraint makes its insert wait for this transaction and then skip every row it committed.
+    Nothing is listed in Python: the digest is read back with two aggregate queries (_digest_context).
     """
-    heads = list(heads_of_service(today=today))
-    failure = None
-    sent = 0
-    with transaction.atomic():
-        rows = list(
-            Reminder.objects.filter(sent_at__isnull=True, recipient_id__in=recipient_ids)
-            .select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient", "due_item__process", "due_item__case", "due_item__team")
-            # Only what a digest shows: the child's name and date of birth are never even loaded.
-            .only(*DIGEST_FIELDS)
-            .order_by("pk")
+    digest = uuid.uuid4()
+    now = timezone.now()
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [ADVISORY_LOCK_SPACE, user.pk])
+            if not cursor.fetchone()[0]:
+                return 0
+        sent = 0
+        for stage, items in _claims(user.pk, t, is_head=is_head):
+            cursor.execute(*_claim_sql(items, stage=stage, recipient_id=user.pk, at=now, digest=digest))
+            sent += max(cursor.rowcount, 0)
+        if not sent:
+            return 0
+        rows = Reminder.objects.filter(recipient_id=user.pk, sent_at=now, digest=digest)
+        context = _digest_context(user, rows, today=t.today, late=late, links=links)
+        if user.email:
+            emails.send("reminder-digest", to=user.email, context=context)
+        count, overdue = context["count"], context["overdue"]
+        subject = f"{count} reminder{'s' if count != 1 else ''}" + (f", {overdue} overdue" if overdue else "")
+        Notification.objects.create(
+            user=user, subject=subject[:200], body=_notification_body(context), url=reverse("audits:notification_list")
         )
-        users, digests, row_ids, links = {}, defaultdict(list), defaultdict(list), {}
-        for reminder in rows:
-            line = _line(reminder, late, links)
-            targets = heads if reminder.stage == ReminderStage.ESCALATED_HEAD and heads else [reminder.recipient]
-            for user in targets:
-                users[user.pk] = user
-                digests[user.pk].append(line)
-            # A row is marked sent with its named recipient's digest (or, if they no longer get it, the first's).
-            target_ids = [user.pk for user in targets]
-            row_ids[reminder.recipient_id if reminder.recipient_id in target_ids else target_ids[0]].append(reminder.pk)
-        now = timezone.now()
-        for pk in users:
-            try:
-                _digest_send(users[pk], digests[pk], today=today)
-            except Exception as exc:
-                failure = exc
-                break
-            sent += Reminder.objects.filter(pk__in=row_ids.pop(pk, [])).update(sent_at=now)
-        if failure is not None and sent == 0:
-            raise failure  # nothing handed over: roll back (no notifications either)
-    if failure is not None:
-        raise failure
     return sent
 
 
-def reminders_send(*, today: date) -> int:
-    late = WorkingDaysLate(today, closure_days())
-    return sum(_send_group(group, today=today, late=late) for group in _recipient_groups(today))
-
-
 def send_reminders(*, today: date) -> int:
-    """Claim the reminders due today, then send every unsent one. Returns the reminders (rows) sent."""
-    reminders_claim(today=today)
-    return reminders_send(today=today)
+    """Claim and send today's reminders: one digest per person, each in its own transaction. Returns
+    the reminders (rows) sent. A mail error stops the run and is raised (the task retries): the digests
+    before it are committed as sent, the rest are claimed by the next run."""
+    closures = closure_days()
+    t = Thresholds.for_day(today, closures)
+    late, links = WorkingDaysLate(today, closures), {}
+    heads = list(heads_of_service(today=today).values_list("pk", flat=True))
+    recipients = recipients_due(t=t, heads=heads)
+    users = get_user_model().objects.filter(is_active=True).only("pk", "username", "first_name", "last_name", "email")
+    sent = 0
+    for start in range(0, len(recipients), RECIPIENTS_PER_READ):
+        for user in users.filter(pk__in=recipients[start : start + RECIPIENTS_PER_READ]).order_by("pk"):
+            sent += _digest_send(user, t=t, is_head=user.pk in heads, late=late, links=links)
+    return sent

@@ -8,8 +8,8 @@ Scenarios add themselves to SCENARIOS; each takes the parsed arguments:
          fast generate_synthetic wrote them;
   audits the audit list against the home page at --audits synthetic audits (bench/audits.py);
   due_items  plan_due_items at --due-items planned items, its time, queries and peak memory (bench/due_items.py);
-  reminders  send_reminders over --reminder-items open due items: time, queries, peak memory, reminders, emails
-             (bench/reminders.py).
+  reminders  send_reminders at --reminder-items open due items: time, queries per digest, peak memory,
+             reminders, emails (bench/reminders.py).
 """
 
 import argparse
@@ -87,7 +87,9 @@ def main():
         help="due_items: numbers of due items to plan, comma-separated (default 100000,1000000)",
     )
     parser.add_argument(
-        "--reminder-items", type=int, default=100_000, help="reminders: open due items to remind about (default 100000)"
+        "--reminder-items",
+        default="100000,1000000",
+        help="reminders: numbers of open due items to remind about, comma-separated (default 100000,1000000)",
     )
     parser.add_argument(
         "--reminder-people",
@@ -110,6 +112,13 @@ def main():
 
         try:
             parse_sizes(args.sizes)
+        except ValueError as exc:
+            parser.error(str(exc))
+    if "reminders" in args.scenarios:
+        from bench.reminders import parse_items
+
+        try:
+            parse_items(args.reminder_items)
         except ValueError as exc:
             parser.error(str(exc))
     from django.db import connection

@@ -43,3 +43,34 @@ class CatalogueUploadForm(forms.Form):
             raise forms.ValidationError(exc.problems) from exc
         self.text = text
         return upload
+
+
+class ScheduleOverrideForm(forms.Form):
+    """A local rule's intervals, typed one a line, whether the last repeats, and why (QA administrators)."""
+
+    intervals = forms.CharField(
+        label="Intervals",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One interval a line, in order, for example “10 working days” then “4 weeks”. "
+        "Units: working days, days, weeks, months, years.",
+        error_messages={"required": "Give at least one interval, for example “10 working days”"},
+    )
+    repeats = forms.BooleanField(label="The last interval repeats", required=False)
+    reason = forms.CharField(
+        label="Reason for the change",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why the authority departs from the default, and on whose decision. Kept in the history.",
+        error_messages={"required": "Say why the authority changes this timescale, and on whose decision"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Field("intervals"), Field("repeats"), Field("reason"), Button("submit", "Save the local timescale")
+        )
+
+    def clean_intervals(self):
+        return [line.strip() for line in self.cleaned_data["intervals"].splitlines() if line.strip()]

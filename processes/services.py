@@ -6,14 +6,17 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from processes.catalogue_files import CatalogueError, LoadedTable
 from processes.fixture_schema import ProcessEntry
-from processes.models import Area, Process, ProcessGroupObjectPermission, RequiredOutcome, Role
+from processes.models import Area, Process, ProcessGroupObjectPermission, RequiredOutcome, Role, ScheduleOverride
 from processes.role_permissions import ROLE_MODEL_PERMISSIONS
 from processes.roles import ROLES, expand_role_keys
+from processes.schedules import override_errors
+from qa_portal.services import save_with_history
 
 SYSTEM_USERNAME = "system"
 RECORD_PERMISSION = "record_process"
@@ -397,3 +400,24 @@ def permissions_sync() -> None:
         ProcessGroupObjectPermission(content_object_id=process_id, group_id=group_id, permission=permission)
         for process_id, group_id in sorted(missing)
     )
+
+
+#
+# Local schedule rules
+#
+
+
+@transaction.atomic
+def schedule_override_save(*, actor, process: Process, intervals: list[str], repeats: bool, reason: str):
+    """Change a local rule's intervals (and whether the last repeats), with the reason in the row and in
+    its history. Statutory and national rules, and processes without a rule, are refused with the same
+    messages as the admin (`override_errors`). Returns the ScheduleOverride."""
+    errors = override_errors(process, intervals, repeats)
+    if not reason.strip():
+        errors["reason"] = ["Say why the authority changes this timescale, and on whose decision."]
+    if errors:
+        raise ValidationError(errors)
+    override = ScheduleOverride.objects.select_for_update().filter(process=process).first()
+    override = override or ScheduleOverride(process=process)
+    override.intervals, override.repeats, override.reason = intervals, repeats, reason.strip()
+    return save_with_history(override, actor=actor, reason=reason.strip())

@@ -2,18 +2,19 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from processes.catalogue_files import CatalogueError, read_tables
 from processes.filtersets import ProcessFilterSet
-from processes.forms import CatalogueUploadForm
+from processes.forms import CatalogueUploadForm, ScheduleOverrideForm
 from processes.models import Area, Process
 from processes.schedule_text import describe_basis, describe_schedule
-from processes.schedules import effective_rule
+from processes.schedules import effective_rule, override_errors
 from processes.selectors import active_processes, process_amendments
-from processes.services import catalogue_apply, catalogue_plan
+from processes.services import catalogue_apply, catalogue_plan, schedule_override_save
 
 UPLOAD_SESSION_KEY = "catalogue_upload"
 
@@ -52,6 +53,7 @@ def process_detail(request, key):
             "schedule": describe_schedule(rule, names),
             "schedule_basis": describe_basis(rule),
             "schedule_overridden": rule != process.schedule_rule,
+            "schedule_is_local": bool(rule) and rule.get("basis") == "local",
             "amendments": process_amendments(process),
         },
     )
@@ -102,4 +104,43 @@ def catalogue_upload_preview(request):
         request,
         "processes/catalogue_upload_preview.html",
         {"plan": plan, "upload_name": upload["name"], "areas": areas},
+    )
+
+
+@login_required
+@permission_required("processes.change_scheduleoverride", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def schedule_override_edit(request, key):
+    """Change a local rule's intervals, with a reason (QA administrators). A statutory or national rule,
+    or a process without one, gets the reason it cannot be changed here instead of a form."""
+    process = get_object_or_404(active_processes().select_related("schedule_override"), key=key)
+    refusal = override_errors(process, ["1 day"], False).get("process")
+    rule = effective_rule(process)
+    form = None
+    if not refusal:
+        initial = {"intervals": "\n".join(rule["intervals"]), "repeats": rule.get("repeats", False)}
+        form = ScheduleOverrideForm(request.POST if request.method == "POST" else None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                schedule_override_save(actor=request.user, process=process, **form.cleaned_data)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                messages.success(request, f"The local timescale of {process.name} is changed.")
+                return redirect("processes:process_detail", key=process.key)
+    names = dict(Process.objects.filter(is_active=True).values_list("key", "name"))
+    status = 400 if (form is not None and form.errors) or (refusal and request.method == "POST") else 200
+    return render(
+        request,
+        "processes/schedule_override.html",
+        {
+            "process": process,
+            "form": form,
+            "refusal": refusal,
+            "default_schedule": describe_schedule(process.schedule_rule, names) if process.schedule_rule else "",
+            "schedule": describe_schedule(rule, names) if rule else "",
+        },
+        status=status,
     )

@@ -17,8 +17,8 @@ from qa_portal.services import BEAT_HEARTBEAT
 @login_required
 def home(request):
     """The signed-in user's work: what they owe (due and overdue), their team's (for team managers),
-    their open actions and drafts."""
-    from audits.due_views import my_due_items, team_due_items
+    what was escalated to them, their open actions and drafts."""
+    from audits.due_views import escalated_due_items, my_due_items, team_due_items
     from audits.selectors import my_drafts, my_open_actions
 
     return render(
@@ -27,6 +27,7 @@ def home(request):
         {
             "due_items": my_due_items(user=request.user),
             "team_due": team_due_items(user=request.user),
+            "escalated_due": escalated_due_items(user=request.user),
             "actions": my_open_actions(user=request.user),
             "drafts": my_drafts(user=request.user),
         },

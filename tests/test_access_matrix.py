@@ -67,6 +67,10 @@ MATRIX = [
     ("catalogue upload", "/processes/upload/", QA_ADMIN_ONLY),
     # With nothing uploaded yet, the preview sends the administrator back to choose a file.
     ("catalogue upload preview", "/processes/upload/preview/", QA_ADMIN_ONLY | {"qa.admin": REDIRECT}),
+    ("local timescale change", "/processes/aa-core-groups/schedule/", QA_ADMIN_ONLY),
+    # A statutory rule: the administrator is told why it cannot be changed here (200, no form).
+    ("statutory timescale change", "/processes/voice-children-in-care/schedule/", QA_ADMIN_ONLY),
+    ("missing process timescale", "/processes/no-such-process/schedule/", QA_ADMIN_ONLY | {"qa.admin": NOT_FOUND}),
     ("case list", "/cases/", CASE_READERS),
     ("case export", "/cases/export.csv", CASE_READERS),
     ("case import", "/cases/import/", QA_ADMIN_ONLY),

@@ -132,7 +132,67 @@ def test_the_query_count_is_the_same_at_10_and_10000_items(client, cast, path):
     call_command("load_processes", stdout=io.StringIO())
     client.force_login(cast["tm.cic"])
     _bulk_items(cast, 10 if "page" not in path else 60)
+    client.get(path)  # the first request fills per-process caches (content types): not the page's cost
     small = _queries(client, path)
     DueItem.objects.all().delete()
     _bulk_items(cast, 10_000)
     assert _queries(client, path) == small
+
+
+def _escalate(cast, count, *, to):
+    """`count` overdue items of sw.assessment, each escalated to `to` (a sent escalation row)."""
+    from django.utils import timezone
+
+    from audits.choices import ReminderStage
+    from audits.models import Reminder
+
+    process = Process.objects.get(key="cic-statutory-visits")
+    items = DueItem.objects.bulk_create(
+        [
+            DueItem(key=f"esc:{n}", process=process, due_on=date(2026, 1, 1), responsible=cast["sw.assessment"])
+            for n in range(count)
+        ],
+        batch_size=2_000,
+    )
+    Reminder.objects.bulk_create(
+        [
+            Reminder(due_item=item, stage=ReminderStage.ESCALATED, recipient=to, sent_at=timezone.now())
+            for item in items
+        ],
+        batch_size=2_000,
+    )
+    return items
+
+
+def test_the_home_page_shows_what_was_escalated_to_me_as_its_own_section(client, cast):
+    call_command("load_processes", stdout=io.StringIO())
+    items = _escalate(cast, 3, to=cast["tm.assessment"])
+    DueItem.objects.filter(pk=items[0].pk).update(status=DueStatus.CANCELLED)  # no longer owed: not shown
+
+    client.force_login(cast["tm.assessment"])
+    response = client.get("/")
+    assert [item.pk for item in response.context["escalated_due"]] == [items[1].pk, items[2].pk]
+    html = response.content.decode()
+    assert 'id="escalated-to-you"' in html
+    assert "/due/?mine=escalated&amp;status=open" in html
+
+    client.force_login(cast["sw.assessment"])  # responsible for them, but nothing was escalated to them
+    response = client.get("/")
+    assert response.context["escalated_due"] == []
+    assert 'id="escalated-to-you"' not in response.content.decode()
+
+
+def test_the_home_pages_escalated_section_costs_the_same_queries_at_10_and_5000_items(client, cast):
+    call_command("load_processes", stdout=io.StringIO())
+    client.force_login(cast["hos"])
+    _escalate(cast, 10, to=cast["hos"])
+    client.get("/")  # the first request fills per-process caches (content types): not the page's cost
+    small = _queries(client, "/")
+    assert len(client.get("/").context["escalated_due"]) == 10
+    from audits.models import Reminder
+
+    Reminder.objects.all().delete()
+    DueItem.objects.all().delete()
+    _escalate(cast, 5_000, to=cast["hos"])
+    assert _queries(client, "/") == small
+    assert len(client.get("/").context["escalated_due"]) == 20

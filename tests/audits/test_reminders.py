@@ -14,7 +14,7 @@ from audits.models import DueItem, Notification, Reminder
 from audits.reminders import (
     Thresholds,
     WorkingDaysLate,
-    reminders_claim,
+    recipients_due,
     send_reminders,
     unread_count,
 )
@@ -182,7 +182,79 @@ def test_every_active_head_of_service_gets_the_escalation(people):
 
     heads = [m.to[0] for m in mail.outbox if "head of service" in m.body]
     assert sorted(heads) == sorted([people["hos"].email, "hos2@example.org"])
-    assert item.reminders.get(stage=ReminderStage.ESCALATED_HEAD).sent_at is not None
+    rows = item.reminders.filter(stage=ReminderStage.ESCALATED_HEAD)
+    assert sorted(rows.values_list("recipient_id", flat=True)) == sorted([people["hos"].pk, second.pk])
+    assert all(row.sent_at is not None for row in rows)
+
+
+def test_a_failed_digest_of_one_head_leaves_only_that_head_to_send_again(people):
+    """Each head of service has their own row: one head's failed email cannot take the line from the other."""
+    from django.core.mail.backends.locmem import EmailBackend
+
+    from processes.models import Role
+
+    second = type(people["hos"]).objects.create_user("hos2", email="hos2@example.org")
+    second.groups.add(Role.objects.get(key="head-of-service").group)
+    item = due(people["sw.assessment"], date(2026, 12, 1))
+    real = EmailBackend.send_messages
+
+    def refuse_hos2(self, messages):
+        if messages[0].to == ["hos2@example.org"]:
+            raise ConnectionError("mailbox unavailable")
+        return real(self, messages)
+
+    with mock.patch.object(EmailBackend, "send_messages", refuse_hos2), pytest.raises(ConnectionError):
+        send_reminders(today=TODAY)
+    heads_told = item.reminders.filter(stage=ReminderStage.ESCALATED_HEAD).values_list("recipient_id", flat=True)
+    assert list(heads_told) == [people["hos"].pk]
+
+    mail.outbox.clear()
+    assert send_reminders(today=TODAY) == 1
+    assert [m.to for m in mail.outbox] == [["hos2@example.org"]]
+    assert "Escalated to the head of service" in mail.outbox[0].body
+
+
+def test_a_long_digest_lists_the_most_overdue_then_counts_every_line(people, settings):
+    settings.REMINDER_DIGEST_LINES = 3
+    worker = people["tm.assessment"]  # no line manager: overdue items stay with them (until the head's threshold)
+    visits = make_process("csc-visits", "Visits")
+    for n in range(5):
+        due(worker, date(2026, 12, 24) - timedelta(days=n))
+    for _ in range(2):
+        due(worker, date(2026, 12, 23), process=visits)
+    due(worker, date(2027, 1, 4))
+
+    assert send_reminders(today=TODAY) == 8
+    message = mail.outbox[0]
+    assert len(lines_of(message)) == 3
+    # The most overdue first: the item due on 20 December heads the list.
+    assert lines_of(message)[0].startswith("- Overdue: Case supervision")
+    assert "20 December 2026" in message.body.split("\n- ")[1]
+    assert "... and 5 more" in message.body
+    assert "* Due soon, Case supervision: 1" in message.body
+    assert "* Overdue, Case supervision: 5 (5 overdue)" in message.body
+    assert "* Overdue, Visits: 2 (2 overdue)" in message.body
+    assert "/due/?mine=responsible&status=open" in message.body
+    assert "mine=escalated" not in message.body
+    notification = Notification.objects.get(user=worker)
+    assert notification.subject == "8 reminders, 7 overdue"
+    assert len(notification.body.splitlines()) == 3 + 1 + 3
+    assert Reminder.objects.filter(sent_at__isnull=True).count() == 0
+    assert Reminder.objects.values("digest").distinct().count() == 1
+
+
+def test_an_escalation_digest_links_to_the_items_escalated_to_me(client, people):
+    worker, manager = people["sw.assessment"], people["tm.assessment"]
+    item = due(worker, date(2026, 12, 18), case=people.cases["assessment"])
+    send_reminders(today=TODAY)
+    message = next(m for m in mail.outbox if m.to == [manager.email])
+    assert "/due/?mine=escalated&status=open" in message.body
+
+    client.force_login(manager)
+    shown = client.get("/due/?mine=escalated&status=open").context["page_obj"].paginator.object_list
+    assert [i.pk for i in shown] == [item.pk]
+    client.force_login(worker)
+    assert list(client.get("/due/?mine=escalated").context["page_obj"].paginator.object_list) == []
 
 
 def test_done_cancelled_and_unowned_items_are_not_reminded(people):
@@ -208,12 +280,33 @@ def test_running_twice_sends_nothing_the_second_time(people):
     assert Reminder.objects.filter(sent_at__isnull=True).count() == 0
 
 
-def test_claiming_twice_keeps_one_row_per_stage(people):
+def test_each_stage_is_one_row_per_person_sent_in_one_digest(people):
+    head, manager = people["hos"], people["tm.assessment"]
     due(people["sw.assessment"], date(2026, 12, 1))
-    reminders_claim(today=TODAY)
-    Reminder.objects.filter(sent_at__isnull=True)  # rows exist, unsent
-    reminders_claim(today=TODAY)
+    assert send_reminders(today=TODAY) == 3
+    rows = Reminder.objects.order_by("stage")
+    assert [(r.stage, r.recipient_id) for r in rows] == [
+        (ReminderStage.ESCALATED, manager.pk),
+        (ReminderStage.ESCALATED_HEAD, head.pk),
+        (ReminderStage.OVERDUE, people["sw.assessment"].pk),
+    ]
+    assert all(r.sent_at is not None and r.digest is not None for r in rows)
+    assert len({r.digest for r in rows}) == 3  # one digest per person
+    assert send_reminders(today=TODAY) == 0
     assert Reminder.objects.count() == 3
+
+
+def test_the_people_to_remind_are_the_responsible_their_line_managers_and_the_heads(people):
+    worker, manager, head = people["sw.assessment"], people["tm.assessment"], people["hos"]
+    t = Thresholds.for_day(TODAY, NO_CLOSURES)
+    due(worker, date(2027, 1, 20))  # not yet due soon: nobody
+    assert recipients_due(t=t, heads=[head.pk]) == []
+    due(worker, date(2026, 12, 24))  # overdue, not yet escalated
+    assert recipients_due(t=t, heads=[head.pk]) == [worker.pk]
+    due(worker, date(2026, 12, 1))  # escalated to the line manager and the heads
+    assert recipients_due(t=t, heads=[head.pk]) == sorted([worker.pk, manager.pk, head.pk])
+    type(manager).objects.filter(pk=manager.pk).update(is_active=False)
+    assert recipients_due(t=t, heads=[head.pk]) == sorted([worker.pk, head.pk])
 
 
 def test_a_failure_mid_send_marks_nothing_and_the_next_run_sends_it_all(people):
@@ -222,8 +315,7 @@ def test_a_failure_mid_send_marks_nothing_and_the_next_run_sends_it_all(people):
 
     with mock.patch(LOCMEM_SEND, side_effect=ConnectionError("mail server down")), pytest.raises(ConnectionError):
         send_reminders(today=TODAY)
-    assert Reminder.objects.count() == 3  # claimed
-    assert Reminder.objects.filter(sent_at__isnull=False).count() == 0
+    assert Reminder.objects.count() == 0  # the claims rolled back with the digest that failed
     assert Notification.objects.count() == 0
 
     assert send_reminders(today=TODAY) == 3
@@ -362,3 +454,33 @@ def test_notifications_need_sign_in(client):
     response = client.get(reverse("audits:notification_list"))
     assert response.status_code == 302
     assert unread_count(mock.Mock(is_authenticated=False)) == 0
+
+
+def test_the_migration_to_one_row_per_person_drops_unsent_claims_and_gives_every_head_the_sent_escalations(
+    people,
+):
+    import importlib
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    from processes.models import Role
+
+    migration = importlib.import_module("audits.migrations.0007_lean_due_item_indexes_reminder_per_recipient")
+    second = type(people["hos"]).objects.create_user("hos2", email="hos2@example.org")
+    second.groups.add(Role.objects.get(key="head-of-service").group)
+    sent_item, unsent_item = due(people["sw.assessment"], date(2026, 12, 1)), due(people["tm.assessment"], TODAY)
+    Reminder.objects.create(
+        due_item=sent_item, stage=ReminderStage.ESCALATED_HEAD, recipient=people["hos"], sent_at=timezone.now()
+    )
+    Reminder.objects.create(due_item=unsent_item, stage=ReminderStage.DUE_SOON, recipient=people["tm.assessment"])
+
+    migration.one_row_per_person(apps, None)
+
+    assert not Reminder.objects.filter(sent_at__isnull=True).exists()
+    heads = sent_item.reminders.filter(stage=ReminderStage.ESCALATED_HEAD, sent_at__isnull=False)
+    assert sorted(heads.values_list("recipient_id", flat=True)) == sorted([people["hos"].pk, second.pk])
+    # The next run sends the dropped claim again, and repeats no escalation to either head.
+    send_reminders(today=TODAY)
+    assert unsent_item.reminders.get().sent_at is not None
+    assert not [m for m in mail.outbox if "head of service" in m.body]

@@ -13,7 +13,6 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection, connections
 
-from audits import reminders
 from audits.models import DueItem, Reminder
 from audits.reminders import send_reminders
 from processes.models import Process
@@ -78,8 +77,7 @@ def run_in_threads(count):
 
 
 def test_two_runs_at_once_send_every_reminder_exactly_once(many_items, monkeypatch):
-    # Small transactions, so the two runs interleave group by group rather than one taking everything.
-    monkeypatch.setattr(reminders, "SEND_RECIPIENTS_PER_TRANSACTION", 3)
+    # Each digest is its own transaction, so the two runs interleave person by person.
     monkeypatch.setattr(EmailBackend, "send_messages", slow_send(EmailBackend.send_messages))
 
     results, errors = run_in_threads(2)
@@ -119,4 +117,27 @@ def test_a_run_that_dies_mid_send_loses_nothing_and_the_next_sends_once(many_ite
     assert send_reminders(today=TODAY) == 120 - 12
     recipients = [message.to[0] for message in mail.outbox]
     assert len(recipients) == len(set(recipients)) == 40
+    assert send_reminders(today=TODAY) == 0
+
+
+def test_two_runs_at_once_give_each_head_of_service_each_escalation_once(many_items, monkeypatch):
+    from processes.models import Role
+    from processes.services import roles_sync, system_user
+
+    roles_sync(actor=system_user())
+    group = Role.objects.get(key="head-of-service").group
+    heads = [UserFactory(username=f"head{i}") for i in range(2)]
+    for head in heads:
+        head.groups.add(group)
+    DueItem.objects.filter(due_on=date(2026, 12, 22)).update(due_on=date(2026, 12, 1))  # 40 items, 15+ days late
+    monkeypatch.setattr(EmailBackend, "send_messages", slow_send(EmailBackend.send_messages))
+
+    results, errors = run_in_threads(2)
+
+    assert errors == []
+    assert sum(results) == 120 + 2 * 40
+    for head in heads:
+        digests = [message for message in mail.outbox if message.to == [head.email]]
+        assert len(digests) == 1
+        assert Reminder.objects.filter(recipient=head, stage="escalated_head").count() == 40
     assert send_reminders(today=TODAY) == 0
