@@ -7,11 +7,12 @@ from django.utils import timezone
 from audits.choices import DueStatus, ReminderStage
 from audits.models import DueItem, Reminder
 from processes.models import Process
+from qa_portal.widgets import Select
 from workforce.models import Team
 
 
 def _select():
-    return forms.Select(attrs={"class": "govuk-select"})
+    return Select(attrs={"class": "govuk-select"})
 
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"})

@@ -3,6 +3,7 @@ from django import forms
 
 from processes.models import Process, Role
 from processes.selectors import process_search
+from qa_portal.widgets import Select
 
 
 class ProcessFilterSet(django_filters.FilterSet):
@@ -17,7 +18,7 @@ class ProcessFilterSet(django_filters.FilterSet):
         queryset=Role.objects.filter(processes__isnull=False).distinct().order_by("position"),
         to_field_name="key",
         empty_label="Any role",
-        widget=forms.Select(attrs={"class": "govuk-select"}),
+        widget=Select(attrs={"class": "govuk-select"}),
     )
 
     class Meta:

@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 
 from processes.models import Role
+from qa_portal.widgets import Select
 from workforce.models import StaffProfile, Team
 from workforce.selectors import staff_search
 
@@ -16,7 +17,7 @@ class StaffFilterSet(django_filters.FilterSet):
         label="Team",
         queryset=Team.objects.order_by("name"),
         empty_label="Any team",
-        widget=forms.Select(attrs={"class": "govuk-select"}),
+        widget=Select(attrs={"class": "govuk-select"}),
     )
     role = django_filters.ModelChoiceFilter(
         label="Role",
@@ -24,7 +25,7 @@ class StaffFilterSet(django_filters.FilterSet):
         queryset=Role.objects.order_by("position", "name"),
         to_field_name="key",
         empty_label="Any role",
-        widget=forms.Select(attrs={"class": "govuk-select"}),
+        widget=Select(attrs={"class": "govuk-select"}),
     )
 
     class Meta:
