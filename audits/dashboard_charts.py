@@ -6,16 +6,17 @@ it carries role="img", a title and a description, and leaves out what the table 
 Colours are the GOV.UK palette's, chosen to differ in lightness as well as hue.
 """
 
+import math
 from dataclasses import dataclass, field
 
 from audits.dashboard import GRADES, Table, shown_count, shown_percent
 
 WIDTH = 640
-LABEL_WIDTH = 240
+LABEL_WIDTH = 290
 BAR_HEIGHT = 18
 BAR_GAP = 8
 TOP = 24
-LABEL_CHARS = 38
+LABEL_CHARS = 40
 BLUE, GREEN, LIGHT_GREEN, ORANGE, RED = "#1d70b8", "#00703c", "#85994b", "#f47738", "#d4351c"
 GRADE_COLOURS = {"outstanding": GREEN, "good": LIGHT_GREEN, "requires_improvement": ORANGE, "inadequate": RED}
 
@@ -68,7 +69,9 @@ def bar_chart(table: Table, *, label: str, value: str, title: str, suppress: boo
         top, unit = 100.0, "%"
     else:
         values = [shown_count(row[value], suppress=suppress) for row in rows]
-        top, unit = float(max([v for v in values if v is not None] or [1]) or 1), ""
+        # A multiple of 4 at least the largest count, so the quarter ticks are whole numbers.
+        largest = max([v for v in values if v is not None] or [0])
+        top, unit = float(max(4, math.ceil(largest / 4) * 4)), ""
     plot = WIDTH - LABEL_WIDTH - 60
     bars = []
     for index, (row, number) in enumerate(zip(rows, values, strict=True)):
