@@ -21,6 +21,7 @@ from datetime import date
 
 from django import forms
 from django.db.models import Exists, OuterRef, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from audits.choices import AuditStatus, CaseStatus, Grade
@@ -651,16 +652,17 @@ def never_audited_table(*, user, scope, filters, page: int = 1, limit: int | Non
         start = (page - 1) * limit
         cases = cases[start : start + limit + 1]
     rows = [{"pk": case["pk"], "reference": case["reference"], "team": case["team__name"]} for case in cases]
+    has_next = limit is not None and len(rows) > limit
+    rows = rows[:limit] if has_next else rows
     table = Table(
         "never_audited",
         "Open cases never audited",
         "Open cases with no submitted record, by reference",
         [Column("reference", "Case reference"), Column("team", "Team")],
         rows,
+        links=[reverse("audits:case_detail", kwargs={"pk": row["pk"]}) for row in rows],
     )
-    table.has_next = limit is not None and len(rows) > limit
-    if table.has_next:
-        table.rows = rows[:limit]
+    table.has_next = has_next
     return table
 
 

@@ -261,6 +261,12 @@ class Section:
     chart: object = None
 
     @property
+    def linked_rows(self) -> list[tuple[str | None, list[tuple[str, bool]]]]:
+        """Each row with the link of its first cell (the never-audited list links each case), or None."""
+        links = self.table.links or [None] * len(self.rows)
+        return list(zip(links, self.rows, strict=True))
+
+    @property
     def headings(self) -> list[tuple[str, bool]]:
         return [(column.heading, column.numeric) for column in self.table.columns]
 

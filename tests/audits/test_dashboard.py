@@ -213,6 +213,8 @@ def test_a_team_manager_sees_their_own_teams_figures_and_cases_only(client, cast
     never = [row["reference"] for row in response.context["never_audited"]["section"].table.rows]
     assert never and all(ref.startswith(("CASE-C", "DASH-CIC")) for ref in never)
     assert b"CASE-A1" not in response.content and b"DASH-ASS" not in response.content
+    first = Case.objects.get(reference=never[0])
+    assert f'href="/cases/{first.pk}/"'.encode() in response.content
 
 
 def test_a_team_manager_may_not_filter_by_another_team(client, cast, data):
