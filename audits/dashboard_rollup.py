@@ -27,6 +27,7 @@ def rollup_refresh(*, today: date | None = None) -> DashboardRefresh:
     started_at = timezone.now()
     started = time.perf_counter()
     with transaction.atomic():
+        _lock_rollups()
         rows = 0
         for model, queryset in (
             (AuditRollup, _audit_groups()),
@@ -43,6 +44,20 @@ def rollup_refresh(*, today: date | None = None) -> DashboardRefresh:
             seconds=round(time.perf_counter() - started, 3),
             rows=rows,
         )
+
+
+ROLLUPS = (AuditRollup, FindingRollup, DueRollup, CoverageRollup)
+
+
+def _lock_rollups() -> None:
+    """One rebuild at a time. Without the lock, a second rebuild's DELETE (its snapshot taken before the
+    first committed) would miss the first's new rows and both sets would stay. EXCLUSIVE mode still lets
+    the dashboard read the old figures meanwhile. SQLite writes one transaction at a time anyway."""
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in ROLLUPS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
 
 
 def latest_refresh() -> DashboardRefresh | None:
