@@ -46,3 +46,21 @@ def test_a_head_of_service_filters_the_dashboard_and_downloads_a_csv(page, sign_
         rows = list(csv.reader(handle))
     assert rows[0][:2] == ["Team", "Due"]
     assert [row[0] for row in rows[1:]] == ["Youth Offending Service"]
+
+
+def test_a_scrutiny_member_reads_suppressed_aggregates_and_prints_the_health_check(page, sign_in, output_dir, cast):
+    sign_in(cast["scrutiny"], TEST_PASSWORD)
+    page.get_by_role("link", name="Dashboard", exact=True).click()
+    expect(page.get_by_text("Counts from 1 to 4 are shown as")).to_be_visible()
+    expect(page.get_by_role("heading", name="Open cases never audited")).to_have_count(0)
+    page.screenshot(path=output_dir / "dashboard-scrutiny.png", full_page=True)
+    body = page.locator("body").inner_text()
+    assert "CASE-" not in body and "DASH-" not in body and "Dashchild" not in body
+
+    page.get_by_role("link", name="Annual health check (printable)").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Annual health check")
+    expect(page.get_by_role("heading", name="What the figures say")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Menu")).to_have_count(0)
+    page.emulate_media(media="print")
+    page.screenshot(path=output_dir / "health-check-print.png", full_page=True)
+    assert "CASE-" not in page.locator("body").inner_text()
