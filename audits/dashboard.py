@@ -223,6 +223,7 @@ class Table:
     rows: list[dict] = field(default_factory=list)
     links: list[str | None] = field(default_factory=list)  # per row: a link for the first cell (cases)
     note: str = ""
+    has_next: bool = False  # a paged table (the never-audited list): another page follows
 
     def display_rows(self, *, suppress: bool) -> list[list[str]]:
         return [
@@ -299,7 +300,6 @@ DIMENSIONS = {
     ),
     "team": (("team__name",), lambda r: r["team__name"] or "No team (service-wide records)", "Team"),
 }
-DIMENSION_TITLES = {"area": "area", "process": "process", "team": "team"}
 
 
 def timeliness_table(scope, filters, dimension: str) -> Table:
@@ -326,8 +326,8 @@ def timeliness_table(scope, filters, dimension: str) -> Table:
         )
     return Table(
         f"timeliness_{dimension}",
-        f"Timeliness by {DIMENSION_TITLES[dimension]}",
-        f"Due items falling due in the period, by {DIMENSION_TITLES[dimension]}",
+        f"Timeliness by {dimension}",
+        f"Due items falling due in the period, by {dimension}",
         [Column("name", heading), *TIMELINESS_COLUMNS],
         rows,
     )
@@ -654,16 +654,15 @@ def never_audited_table(*, user, scope, filters, page: int = 1, limit: int | Non
     rows = [{"pk": case["pk"], "reference": case["reference"], "team": case["team__name"]} for case in cases]
     has_next = limit is not None and len(rows) > limit
     rows = rows[:limit] if has_next else rows
-    table = Table(
+    return Table(
         "never_audited",
         "Open cases never audited",
         "Open cases with no submitted record, by reference",
         [Column("reference", "Case reference"), Column("team", "Team")],
         rows,
         links=[reverse("audits:case_detail", kwargs={"pk": row["pk"]}) for row in rows],
+        has_next=has_next,
     )
-    table.has_next = has_next
-    return table
 
 
 #

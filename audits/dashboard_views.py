@@ -55,16 +55,16 @@ def dashboard(request):
     invalid = form.is_bound and not form.is_valid()
     filters = form.filters()
     tables = dashboard_tables(scope, filters)
+    sections = dashboard_sections(tables, suppress=scope.aggregate)
     never_audited = None
     if scope.may_list_cases:
-        page = request.GET.get("page", "1")
+        page = request.GET.get("page", "")
         page = int(page) if page.isdigit() and int(page) > 0 else 1
-        never_audited = never_audited_table(user=request.user, scope=scope, filters=filters, page=page)
-        never_audited.page = page
+        table = never_audited_table(user=request.user, scope=scope, filters=filters, page=page)
         never_audited = {
-            "section": dashboard_sections({"never_audited": never_audited}, suppress=False)["never_audited"],
+            "section": dashboard_sections({table.key: table}, suppress=False)[table.key],
             "page": page,
-            "has_next": never_audited.has_next,
+            "has_next": table.has_next,
         }
     return render(
         request,
@@ -74,7 +74,7 @@ def dashboard(request):
             "scope": scope,
             "filters": filters,
             "refresh": latest_refresh(),
-            "sections": dashboard_sections(tables, suppress=scope.aggregate),
+            "sections": sections,
             "headline": headline(tables["trends"]),
             "never_audited": never_audited,
             "suppress": scope.aggregate,

@@ -459,3 +459,28 @@ def test_the_dashboard_runs_the_same_queries_at_any_data_size(client, cast, user
     large = queries_for(client, "/dashboard/")
     assert large == small, f"{username}: {small} queries with little data, {large} with more"
     assert queries_for(client, "/dashboard/export.csv?table=trends") == small_export
+
+
+def test_the_never_audited_list_comes_a_page_at_a_time(cast, data):
+    scope, filters = DashboardScope("service"), service_filters()
+    every = never_audited_table(user=cast["hos"], scope=scope, filters=filters, limit=None).rows
+    first = never_audited_table(user=cast["hos"], scope=scope, filters=filters, page=1, limit=2)
+    second = never_audited_table(user=cast["hos"], scope=scope, filters=filters, page=2, limit=2)
+    assert len(every) > 2 and first.has_next
+    assert first.rows + second.rows == every[:4]
+
+
+def test_the_page_links_to_the_next_page_of_never_audited_cases(client, cast, data, monkeypatch):
+    # Two cases a page instead of 50, so the test data fills three pages.
+    monkeypatch.setitem(never_audited_table.__kwdefaults__, "limit", 2)
+    client.force_login(cast["hos"])
+    response = client.get("/dashboard/?period=6m&page=2")
+    assert response.context["never_audited"]["page"] == 2
+    assert b"period=6m&amp;page=3" in response.content and b"period=6m&amp;page=1" in response.content
+
+
+def test_a_report_of_an_unknown_kind_is_not_found_and_bad_filters_are_refused(client, cast):
+    client.force_login(cast["hos"])
+    assert client.get("/dashboard/report/?kind=gossip").status_code == 404
+    assert client.get("/dashboard/report/?kind=management&period=forever").status_code == 400
+    assert client.get("/dashboard/?period=forever").status_code == 400
