@@ -16,7 +16,7 @@ Scope (`dashboard_scope`):
   page and the due list; a team's figures are their manager's to read.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django import forms
@@ -502,7 +502,14 @@ def moderation_table(scope, filters) -> Table:
     )
 
 
+TREND_MONTHS = 12
+
+
 def trends_table(scope, filters) -> Table:
+    """The 12 months to the period's last month, whatever the period (a shorter period's months are among
+    them; the key figures sum only the period's)."""
+    period_start = filters.start
+    filters = replace(filters, start=min(filters.start, add_months(filters.end, 1 - TREND_MONTHS)))
     due = {
         row["month"]: row
         for row in _scoped(DueRollup, scope, filters)
@@ -531,6 +538,7 @@ def trends_table(scope, filters) -> Table:
                 "audits": a["audits"],
                 "met_rate": Rate(f["met"], f["met"] + f["partly_met"] + f["not_met"]),
                 "agreement_rate": Rate(a["agreed"], a["moderated"]),
+                "in_period": month >= period_start,
                 "_due": d,
                 "_audits": a,
                 "_findings": f,
@@ -539,7 +547,7 @@ def trends_table(scope, filters) -> Table:
     return Table(
         "trends",
         "Trends by month",
-        "Each month of the period: timeliness, records, outcomes met and moderation agreement",
+        f"The {TREND_MONTHS} months to {filters.end:%B %Y}: timeliness, records, outcomes met and moderation agreement",
         [
             Column("month", "Month", "month"),
             Column("due", "Due", "count"),
@@ -557,6 +565,8 @@ def headline(trends: Table) -> dict:
     """The period's totals, summed from the trend rows (no further query)."""
     total = {"on_time": 0, "late": 0, "overdue": 0, "audits": 0, "moderated": 0, "agreed": 0, "met": 0, "judged": 0}
     for row in trends.rows:
+        if not row["in_period"]:
+            continue
         for key in ("on_time", "late", "overdue"):
             total[key] += row["_due"][key]
         for key in ("audits", "moderated", "agreed"):

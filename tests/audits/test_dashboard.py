@@ -24,6 +24,7 @@ from audits.dashboard import (
     dashboard_scope,
     dashboard_tables,
     display,
+    headline,
     never_audited_table,
     resolve_period,
 )
@@ -311,6 +312,8 @@ def test_each_chart_is_an_image_with_a_title_and_its_table_beside_it(client, cas
         assert f'<title id="chart-{key}-title">' in html
         assert f'id="{key}-table"' in html
     assert html.count('role="img"') == 7
+    # The Content Security Policy allows no inline style or script: the charts use SVG attributes only.
+    assert " style=" not in html and "<style" not in html and "<script>" not in html
 
 
 #
@@ -484,3 +487,12 @@ def test_a_report_of_an_unknown_kind_is_not_found_and_bad_filters_are_refused(cl
     assert client.get("/dashboard/report/?kind=gossip").status_code == 404
     assert client.get("/dashboard/report/?kind=management&period=forever").status_code == 400
     assert client.get("/dashboard/?period=forever").status_code == 400
+
+
+def test_trends_cover_the_12_months_to_the_periods_end_and_the_key_figures_the_period_only(cast, data):
+    filters = service_filters("3m")
+    tables = dashboard_tables(DashboardScope("service"), filters)
+    rows = tables["trends"].rows
+    assert len(rows) == 12 and rows[-1]["month"] == filters.end
+    held = submitted().filter(**in_period(filters)).count()
+    assert headline(tables["trends"])["audits"] == held < sum(row["audits"] for row in rows)
