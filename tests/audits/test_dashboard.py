@@ -496,3 +496,13 @@ def test_trends_cover_the_12_months_to_the_periods_end_and_the_key_figures_the_p
     assert len(rows) == 12 and rows[-1]["month"] == filters.end
     held = submitted().filter(**in_period(filters)).count()
     assert headline(tables["trends"])["audits"] == held < sum(row["audits"] for row in rows)
+
+
+def test_the_commands_refuse_bad_arguments(tmp_path):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--today"):
+        call_command("refresh_dashboard", "--today", "yesterday", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="--period"):
+        call_command("dashboard_report", "--period", "forever", "--output", str(tmp_path / "x.html"))
+    assert not (tmp_path / "x.html").exists()
