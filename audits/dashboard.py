@@ -163,6 +163,15 @@ class DashboardFilterForm(forms.Form):
             teams = teams.filter(pk__in=scope.team_ids)
         self.fields["team"].queryset = teams
 
+    def full_clean(self):
+        super().full_clean()
+        # GOV.UK error styling, and the message read out with the field.
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = f"{attrs.get('class', '')} govuk-select--error".strip()
+                attrs["aria-describedby"] = f"{self[name].auto_id}-error"
+
     def filters(self) -> "Filters":
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         period = data.get("period") or "12m"

@@ -223,6 +223,8 @@ def test_a_team_manager_may_not_filter_by_another_team(client, cast, data):
     response = client.get(f"/dashboard/?team={cast.teams['assessment'].pk}")
     assert response.status_code == 400
     assert b"Select a valid choice" in response.content
+    assert b'class="govuk-select govuk-select--error" aria-describedby="id_team-error"' in response.content
+    assert b'id="id_team-error"' in response.content
 
 
 def test_the_header_offers_the_dashboard_to_those_who_may_open_it(client, cast):
