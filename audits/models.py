@@ -527,3 +527,7 @@ class SampleDraw(BaseModel):
 
     def __str__(self):
         return f"{self.process} sample, {self.team}, {self.period:%B %Y}"
+
+
+# The dashboard's rollup tables live in their own module; imported here so Django registers them.
+from audits.rollups import AuditRollup, CoverageRollup, DashboardRefresh, DueRollup, FindingRollup  # noqa: E402, F401

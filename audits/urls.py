@@ -1,6 +1,6 @@
 from django.urls import path
 
-from audits import due_views, import_views, notification_views, recording_views, views
+from audits import dashboard_views, due_views, import_views, notification_views, recording_views, views
 
 app_name = "audits"
 
@@ -24,5 +24,8 @@ urlpatterns = [
     path("due/export.csv", due_views.due_export, name="due_export"),
     path("actions/<int:pk>/done/", recording_views.action_done, name="action_done"),
     path("notifications/", notification_views.notification_list, name="notification_list"),
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard/export.csv", dashboard_views.dashboard_export, name="dashboard_export"),
+    path("dashboard/report/", dashboard_views.dashboard_report, name="dashboard_report"),
     path("notifications/read/", notification_views.notifications_read, name="notifications_read"),
 ]

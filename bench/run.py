@@ -8,6 +8,8 @@ Scenarios add themselves to SCENARIOS; each takes the parsed arguments:
          fast generate_synthetic wrote them;
   audits the audit list against the home page at --audits synthetic audits (bench/audits.py);
   due_items  plan_due_items at --due-items planned items, its time, queries and peak memory (bench/due_items.py);
+  dashboard  /dashboard/ beside the home page at --dashboard-audits synthetic audits, and the rollup refresh
+             (bench/dashboard.py);
   reminders  send_reminders at --reminder-items open due items: time, queries per digest, peak memory,
              reminders, emails (bench/reminders.py).
 """
@@ -60,7 +62,20 @@ def reminders(args):
     reminders_benchmark(args)
 
 
-SCENARIOS = {"home": home_page, "cases": cases, "audits": audits, "due_items": due_items, "reminders": reminders}
+def dashboard(args):
+    from bench.dashboard import dashboard_benchmark
+
+    dashboard_benchmark(args)
+
+
+SCENARIOS = {
+    "home": home_page,
+    "cases": cases,
+    "audits": audits,
+    "due_items": due_items,
+    "reminders": reminders,
+    "dashboard": dashboard,
+}
 
 
 def main():
@@ -97,6 +112,11 @@ def main():
         default=500,
         help="reminders: responsible people they are spread over (default 500)",
     )
+    parser.add_argument(
+        "--dashboard-audits",
+        default="100000,1000000",
+        help="dashboard: numbers of synthetic audits to measure at, comma-separated (default 100000,1000000)",
+    )
     args = parser.parse_args()
     unknown = set(args.scenarios) - set(SCENARIOS)
     if unknown:
@@ -119,6 +139,13 @@ def main():
 
         try:
             parse_items(args.reminder_items)
+        except ValueError as exc:
+            parser.error(str(exc))
+    if "dashboard" in args.scenarios:
+        from bench.dashboard import parse_sizes as dashboard_sizes
+
+        try:
+            dashboard_sizes(args.dashboard_audits)
         except ValueError as exc:
             parser.error(str(exc))
     from django.db import connection

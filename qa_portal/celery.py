@@ -34,6 +34,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=0, hour=7, day_of_week="mon-fri"),
         "options": {"expires": 3600},
     },
+    # Every 10 minutes: https://crontab.guru/#*/10_*_*_*_* (the dashboard shows how fresh its figures are)
+    "refresh-dashboard": {
+        "task": "audits.dashboard_tasks.refresh_dashboard_task",
+        "schedule": crontab(minute="*/10"),
+        "options": {"expires": 9 * 60},
+    },
     # 02:30 on the 1st of each month: https://crontab.guru/#30_2_1_*_*
     "draw-samples": {
         "task": "audits.sample_tasks.draw_samples_task",

@@ -58,6 +58,7 @@ MODERATORS = {"hos", "qa.admin"}
 # With the whole catalogue loaded: the QA administrator's and scrutiny's roles lead no process.
 LEADS_A_PROCESS = EVERYONE | {"qa.admin": FORBIDDEN, "scrutiny": FORBIDDEN}
 AUTHOR = "tm.assessment"
+DASHBOARD_READERS = MANAGERS | {"qa.admin", "scrutiny"}
 
 # (label, url template, expected answer per role). {assessment} etc. are the cast's case ids;
 # {submitted_audit}, {draft_audit} and {workforce_record} the records of `matrix_objects`.
@@ -119,6 +120,12 @@ MATRIX = [
         record_page(ok=SERVICE_WIDE | {"tm.assessment", "sw.assessment"}),
     ),
     ("missing audit", "/audits/999999/", record_page()),
+    # The dashboard: managers (their teams), service-wide roles, board and scrutiny (aggregates only).
+    ("dashboard", "/dashboard/", only(DASHBOARD_READERS)),
+    ("dashboard table export", "/dashboard/export.csv?table=trends", only(DASHBOARD_READERS)),
+    ("never-audited cases export", "/dashboard/export.csv?table=never_audited", only(DASHBOARD_READERS - {"scrutiny"})),
+    ("management report", "/dashboard/report/?kind=management", only(DASHBOARD_READERS)),
+    ("annual health check", "/dashboard/report/?kind=health-check&period=12m", only(DASHBOARD_READERS)),
 ]
 
 
