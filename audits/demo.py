@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audits.choices import CaseStatus, EpisodeKind
+from audits.demo_audits import demo_audits_load
 from audits.models import Case, Episode
 from audits.services import case_save
 from processes.catalogue_files import read_paths
@@ -163,6 +164,7 @@ class DemoResult:
     episodes_created: int = 0
     episodes_by_kind: dict[str, int] = field(default_factory=dict)
     catalogue_loaded: bool = False
+    audits_recorded: int = 0
 
     def lines(self) -> list[str]:
         kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(self.episodes_by_kind.items()))
@@ -172,6 +174,8 @@ class DemoResult:
             f"users: {self.users_created} created, {self.users_updated} already there (password reset)",
             f"cases: {self.cases_created} created, {self.cases_existing} already there",
             f"episodes: {self.episodes_created} created" + (f" ({kinds})" if kinds else ""),
+            f"audits: {self.audits_recorded} recorded"
+            + ("" if self.audits_recorded else " (demo audits exist, or no cases)"),
         ]
 
 
@@ -206,6 +210,8 @@ def demo_load(*, cases: int = DEFAULT_CASES, password: str = DEMO_PASSWORD_DEFAU
             result.cases_existing += 1
             continue
         _case_create(number, reference, today, fake, teams, workers, users, actor, result)
+    # A year of records on the cases, through the recording services (audits/demo_audits.py).
+    result.audits_recorded = demo_audits_load(users=users, today=today)
     return result
 
 

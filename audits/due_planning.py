@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 
@@ -124,6 +125,7 @@ def plan_due_items(*, today: date, horizon_days: int = 90, actor=None, stats: Pl
     stats = stats or PlanStats()
     started = time.perf_counter()
     horizon = today + timedelta(days=horizon_days)
+    not_before = settings.DUE_PLANNING_FROM
     by_kind = episode_rules()
     closures = closure_days()
     cache: dict[tuple[int, date], list[date]] = {}
@@ -173,6 +175,8 @@ def plan_due_items(*, today: date, horizon_days: int = 90, actor=None, stats: Pl
                     for n, due_on in enumerate(_dates(cache, item, start, closures, horizon), start=1):
                         if due_on > until:
                             break
+                        if not_before and due_on < not_before:
+                            continue  # before the authority started here; numbering still counts it
                         rows.append(
                             (f"{prefix}{n}", due_on, case_id, pk, item.process.pk, responsible, role_id, team_id)
                         )

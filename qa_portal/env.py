@@ -5,6 +5,7 @@ DEBUG=ture stops the process at start-up instead of silently meaning "off".
 """
 
 import os
+from datetime import date
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -36,6 +37,16 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be a whole number (got {raw!r}).") from exc
+
+
+def env_date(name: str) -> date | None:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a date written YYYY-MM-DD (got {raw!r}).") from exc
 
 
 def env_list(name: str, default: list[str] | None = None) -> list[str]:

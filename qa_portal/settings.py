@@ -11,7 +11,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from qa_portal.env import env_bool, env_int, env_list, env_secret, env_str
+from qa_portal.env import env_bool, env_date, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("QA_PORTAL_VAR_DIR", str(BASE_DIR / "var")))
@@ -272,6 +272,10 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 #
 # Timeliness: reminders and samples (working days skip weekends, bank holidays and closure days)
 #
+# The day the authority started tracking QA here: schedule dates before it are not planned, so cases
+# imported with years of history do not arrive with every past occurrence overdue. Unset: from each
+# episode's start.
+DUE_PLANNING_FROM = env_date("DUE_PLANNING_FROM")
 REMINDER_DUE_SOON_WORKING_DAYS = env_int("REMINDER_DUE_SOON_WORKING_DAYS", 5)
 ESCALATE_AFTER_WORKING_DAYS = env_int("ESCALATE_AFTER_WORKING_DAYS", 5)
 ESCALATE_HEAD_AFTER_WORKING_DAYS = env_int("ESCALATE_HEAD_AFTER_WORKING_DAYS", 15)

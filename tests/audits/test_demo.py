@@ -1,6 +1,7 @@
 """load_demo: the demo users of DESIGN.md section 9, fictional teams and cases, development only."""
 
 import io
+import re
 from datetime import date
 
 import pytest
@@ -10,9 +11,10 @@ from django.db import transaction
 from django.db.models import Count
 from django.test import override_settings
 
-from audits.choices import CaseStatus, EpisodeKind
+from audits.choices import AuditStatus, CaseStatus, EpisodeKind, Judgement
 from audits.demo import CASE_AREAS, DEMO_PASSWORD_DEFAULT, DEMO_USERNAMES
-from audits.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, Episode
+from audits.demo_audits import demo_audits_load
+from audits.models import Audit, Case, CaseGroupObjectPermission, CaseUserObjectPermission, Episode, Finding, Moderation
 from processes.models import Area
 from workforce.models import StaffProfile, Team
 
@@ -125,6 +127,22 @@ class TestTheDefaultRun:
     def test_each_case_and_episode_has_a_history_row(self, demo):
         assert Case.history.count() == 300
         assert Episode.history.count() == Episode.objects.count()
+
+    def test_it_records_a_year_of_audits_as_the_people_who_lead_them(self, demo):
+        audits = Audit.objects.select_related("process", "carried_out_by")
+        assert 100 <= audits.count() == int(re.search(r"audits: (\d+) recorded", demo).group(1))
+        assert {audit.status for audit in audits} == {AuditStatus.SUBMITTED, AuditStatus.MODERATED}
+        assert {audit.carried_out_by.username for audit in audits} >= {"tm.assessment", "chair", "iro", "sw.assessment"}
+        for audit in audits:
+            assert audit.case.reference.startswith("DEMO-")
+            assert audit.process.lead_roles.filter(group__user=audit.carried_out_by).exists()
+            assert audit.history.filter(history_user=audit.carried_out_by).exists()
+        assert Finding.objects.filter(audit__in=audits, judgement=Judgement.NOT_MET).exclude(evidence="").exists()
+        assert Moderation.objects.filter(agreed=False).exclude(reason="").exists()
+
+    def test_a_second_run_records_no_more_audits(self, demo):
+        users = {user.username: user for user in get_user_model().objects.all()}
+        assert demo_audits_load(users=users, today=date.today()) == 0
 
     def test_demo_users_sign_in_with_the_default_password(self, demo, client):
         response = client.post("/accounts/login/", {"username": "tm.assessment", "password": DEMO_PASSWORD_DEFAULT})

@@ -60,6 +60,20 @@ def test_the_responsible_person_follows_the_lead_role(planning):
     assert items_of("aa-core-groups").first().responsible == planning["tm.assessment"]
 
 
+def test_nothing_due_before_the_planning_start_date_is_planned_and_later_items_keep_their_keys(planning, settings):
+    episode = looked_after(planning, start=date(2024, 1, 8))
+    plan_due_items(today=TODAY, horizon_days=30)
+    everything = dict(items_of("cic-statutory-visits").values_list("key", "due_on"))
+    DueItem.objects.all().delete()
+
+    settings.DUE_PLANNING_FROM = date(2026, 9, 1)
+    plan_due_items(today=TODAY, horizon_days=30)
+    planned = dict(items_of("cic-statutory-visits").values_list("key", "due_on"))
+    assert planned and min(planned.values()) >= date(2026, 9, 1)
+    assert planned == {key: due for key, due in everything.items() if due >= date(2026, 9, 1)}
+    assert all(key.startswith("rule:") and f":episode:{episode.pk}:" in key for key in planned)
+
+
 def test_planning_twice_creates_no_new_rows(planning):
     looked_after(planning)
     first = plan_due_items(today=TODAY, horizon_days=400)

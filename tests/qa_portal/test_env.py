@@ -1,7 +1,9 @@
+from datetime import date
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from qa_portal.env import env_bool, env_int, env_list, env_secret
+from qa_portal.env import env_bool, env_date, env_int, env_list, env_secret
 
 
 def test_env_bool_reads_true_and_false_words(monkeypatch):
@@ -45,3 +47,16 @@ def test_env_secret_fails_loudly_when_the_file_is_missing(monkeypatch, tmp_path)
     monkeypatch.setenv("TOKEN_FILE", str(tmp_path / "absent"))
     with pytest.raises(ImproperlyConfigured, match="cannot be read"):
         env_secret("TOKEN")
+
+
+def test_env_date_reads_an_iso_date_and_treats_blank_as_unset(monkeypatch):
+    monkeypatch.setenv("SINCE", " 2026-04-01 ")
+    assert env_date("SINCE") == date(2026, 4, 1)
+    monkeypatch.setenv("SINCE", "")
+    assert env_date("SINCE") is None
+
+
+def test_env_date_refuses_a_date_in_another_form(monkeypatch):
+    monkeypatch.setenv("SINCE", "01/04/2026")
+    with pytest.raises(ImproperlyConfigured, match="SINCE must be a date written YYYY-MM-DD"):
+        env_date("SINCE")
