@@ -223,6 +223,9 @@ def _insert(rows: list[tuple]) -> int:
             "episode_id bigint, process_id bigint, responsible_id integer, responsible_role_id bigint, team_id bigint)"
             " ON COMMIT DELETE ROWS"
         )
+        # Emptied here too: inside an outer transaction (a caller's atomic block, a test) no commit has
+        # cleared the previous batch's rows, which would be inserted again.
+        cursor.execute("TRUNCATE due_plan_rows")
         with cursor.cursor.copy(f"COPY due_plan_rows ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
