@@ -23,9 +23,11 @@ class AuditQuerySet(models.QuerySet):
         # Every condition tests a column of the audit against a small set the database builds once
         # (the case ids from the user's grants, the people they manage): no join per audit, so the
         # list walks its date index and stops after a page, and the count is one pass over the table.
-        visible_cases = Case.objects.granted_ids(user) if may_see_cases(user) else Case.objects.none().values("pk")
+        visible_cases = (
+            Case.objects.granted_ids(user, distinct=False) if may_see_cases(user) else Case.objects.none().values("pk")
+        )
         managed_staff = StaffProfile.objects.filter(Q(line_manager=user) | Q(team__manager=user)).values("user")
-        led_processes = Process.objects.granted_ids(user, "record")
+        led_processes = Process.objects.granted_ids(user, "record", distinct=False)
         # Records about a meeting, a foster carer or the service stay within the team that made
         # them: their free text can name children, so leading the process is not enough.
         own_teams = user.groups.filter(team__isnull=False).values("team")

@@ -59,15 +59,18 @@ class ScopedQuerySet(models.QuerySet):
                 Exists(users.filter(content_object=OuterRef("pk")))
                 | Exists(groups.filter(content_object=OuterRef("pk")))
             )
-        return self.filter(pk__in=self.granted_ids(user, action))
+        return self.filter(pk__in=self.granted_ids(user, action, distinct=False))
 
-    def granted_ids(self, user, action: str = "view"):
+    def granted_ids(self, user, action: str = "view", *, distinct: bool = True):
         """The ids of the rows the user holds `<app>.<action>_<model>` on, straight from the grant tables
         (a values queryset, for use as a subquery or to count). It never touches the model's own table:
         the grants' foreign keys guarantee the rows exist, so counting or matching ids against another
-        table's column (an audit's case, say) costs only the user's grants."""
+        table's column (an audit's case, say) costs only the user's grants.
+
+        distinct=False gives UNION ALL: a row granted both directly and through a group appears twice,
+        which an IN (...) test does not mind, and the database skips removing the duplicates."""
         users, groups = self._grants(user, action)
-        return users.values("content_object_id").union(groups.values("content_object_id"))
+        return users.values("content_object_id").union(groups.values("content_object_id"), all=not distinct)
 
     def _grants(self, user, action: str):
         opts = self.model._meta
