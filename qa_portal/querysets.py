@@ -11,15 +11,24 @@ from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 from processes.roles import Scope
 
 
+def _memberships(user) -> list[tuple[int, str | None]]:
+    """The user's groups with the scope of the role each stands for (None: a team's group), read once
+    per user object: every scope question of a request is answered from this one query."""
+    if not hasattr(user, "_qa_memberships"):
+        user._qa_memberships = list(user.groups.values_list("pk", "role__scope"))
+    return user._qa_memberships
+
+
 def role_scopes(user) -> set[str]:
-    """The scopes of the roles the user holds (through their groups), cached on the user object."""
+    """The scopes of the roles the user holds (through their groups)."""
     if not user.is_authenticated:
         return set()
-    if not hasattr(user, "_qa_role_scopes"):
-        from processes.models import Role
+    return {scope for _, scope in _memberships(user) if scope}
 
-        user._qa_role_scopes = set(Role.objects.filter(group__user=user).values_list("scope", flat=True))
-    return user._qa_role_scopes
+
+def group_ids(user) -> list[int]:
+    """The user's groups (roles and teams): the grant tables are then read by group, with no join."""
+    return [pk for pk, _ in _memberships(user)] if user.is_authenticated else []
 
 
 def has_service_scope(user) -> bool:
@@ -81,9 +90,10 @@ class ScopedQuerySet(models.QuerySet):
         user_model, group_model = get_user_obj_perms_model(self.model), get_group_obj_perms_model(self.model)
         if user_model.objects.is_generic() or group_model.objects.is_generic():
             raise ImproperlyConfigured(f"{self.model.__name__} needs direct-foreign-key object permission models")
+        groups = group_ids(user)
         return (
             user_model.objects.filter(user=user, **permission),
-            group_model.objects.filter(group__user=user, **permission),
+            group_model.objects.filter(group_id__in=groups, **permission) if groups else group_model.objects.none(),
         )
 
 

@@ -94,7 +94,7 @@ def staff_groups_sync(profile: StaffProfile) -> None:
         user.is_staff = admin_access
         user.save(update_fields=["is_staff"])
     # Cached answers about this user's permissions are stale now.
-    for cache in ("_qa_role_scopes", "_perm_cache", "_group_perm_cache", "_user_perm_cache"):
+    for cache in ("_qa_memberships", "_perm_cache", "_group_perm_cache", "_user_perm_cache"):
         if hasattr(user, cache):
             delattr(user, cache)
 
