@@ -203,6 +203,10 @@ class Audit(BaseModel):
             models.Index(fields=["team", "held_on"], name="audits_audit_team_held"),
             # The audit list's order (Meta.ordering): its first page reads 50 rows, not every audit then a sort.
             models.Index(fields=["-held_on", "-id"], name="audits_audit_held_desc"),
+            # Drafts are few and only their author's: "my drafts" and the list totals find them here.
+            models.Index(fields=["carried_out_by"], condition=models.Q(status="draft"), name="audits_audit_drafts"),
+            # Records about staff, meetings and the service: the few audits without a case.
+            models.Index(fields=["staff_member"], condition=models.Q(case__isnull=True), name="audits_audit_no_case"),
         ]
 
     def __str__(self):
@@ -313,6 +317,24 @@ class VisitRecord(BaseModel):
 
     def __str__(self):
         return f"Visit record of {self.audit}"
+
+
+class CaseAuditTally(models.Model):
+    """Per case: its audits that are not drafts, how many of them were moderated, and how many
+    moderations agreed the grade. Kept by database triggers on audits_audit and audits_moderation
+    (migration 0009), so no write path can forget it. The audit list totals a user's visible audits
+    from these rows (AuditQuerySet.totals_for_user) rather than by reading every audit."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    audits = models.IntegerField(default=0)
+    moderated = models.IntegerField(default=0)
+    agreed = models.IntegerField(default=0)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.audits} audits of case {self.case_id}"
 
 
 class Moderation(BaseModel):

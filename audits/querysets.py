@@ -4,37 +4,91 @@ about and their line manager; other records by the process's lead roles; service
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
 
 from qa_portal.querysets import has_service_scope, may_see_cases
 
 
+def _others_drafts(user) -> Q:
+    """A draft is its author's alone until submitted, whoever else could see the subject."""
+    return Q(status="draft") & ~Q(carried_out_by=user)
+
+
+def _visible_cases(user):
+    Case = apps.get_model("audits", "Case")
+    return Case.objects.granted_ids(user, distinct=False) if may_see_cases(user) else Case.objects.none().values("pk")
+
+
+def _caseless_rule(user) -> Q:
+    """Which records without a case the user may see (for a user without service-wide scope)."""
+    Process = apps.get_model("processes", "Process")
+    StaffProfile = apps.get_model("workforce", "StaffProfile")
+    managed_staff = StaffProfile.objects.filter(Q(line_manager=user) | Q(team__manager=user)).values("user")
+    led_processes = Process.objects.granted_ids(user, "record", distinct=False)
+    # Records about a meeting, a foster carer or the service stay within the team that made
+    # them: their free text can name children, so leading the process is not enough.
+    own_teams = user.groups.filter(team__isnull=False).values("team")
+    subjectless = Q(case__isnull=True, staff_member__isnull=True)
+    return (
+        Q(staff_member=user)
+        | Q(staff_member__in=managed_staff)
+        | (subjectless & (Q(carried_out_by=user) | Q(process__in=led_processes, team__in=own_teams)))
+    )
+
+
 class AuditQuerySet(models.QuerySet):
     def for_user(self, user, action: str = "view"):
-        """A draft is its author's alone until submitted, whoever else could see the subject."""
         if not user.is_authenticated:
             return self.none()
-        others_drafts = Q(status="draft") & ~Q(carried_out_by=user)
         if has_service_scope(user):
-            return self.exclude(others_drafts)
-        Case = apps.get_model("audits", "Case")
-        Process = apps.get_model("processes", "Process")
-        StaffProfile = apps.get_model("workforce", "StaffProfile")
+            return self.exclude(_others_drafts(user))
         # Every condition tests a column of the audit against a small set the database builds once
         # (the case ids from the user's grants, the people they manage): no join per audit, so the
         # list walks its date index and stops after a page, and the count is one pass over the table.
-        visible_cases = (
-            Case.objects.granted_ids(user, distinct=False) if may_see_cases(user) else Case.objects.none().values("pk")
-        )
-        managed_staff = StaffProfile.objects.filter(Q(line_manager=user) | Q(team__manager=user)).values("user")
-        led_processes = Process.objects.granted_ids(user, "record", distinct=False)
-        # Records about a meeting, a foster carer or the service stay within the team that made
-        # them: their free text can name children, so leading the process is not enough.
-        own_teams = user.groups.filter(team__isnull=False).values("team")
-        subjectless = Q(case__isnull=True, staff_member__isnull=True)
-        return self.filter(
-            Q(case__in=visible_cases)
-            | Q(staff_member=user)
-            | Q(staff_member__in=managed_staff)
-            | (subjectless & (Q(carried_out_by=user) | Q(process__in=led_processes, team__in=own_teams)))
-        ).exclude(others_drafts)
+        return self.filter(Q(case__in=_visible_cases(user)) | _caseless_rule(user)).exclude(_others_drafts(user))
+
+    def totals_for_user(self, user) -> dict[str, int]:
+        """How many audits the user may see, how many of them were moderated and how many moderations
+        agreed: the same figures as for_user(user).aggregate(...), without reading every audit.
+
+        Case audits are totalled from the per-case tallies the database keeps (CaseAuditTally) over the
+        cases in the user's scope, plus the user's own drafts of those cases; records about staff,
+        meetings and the service (a small share, found through the case column's index) are counted
+        directly. A test holds the two ways to the same answer for every role.
+        """
+        figures = {"total": 0, "moderated": 0, "agreed": 0}
+        if not user.is_authenticated:
+            return figures
+        Tally = apps.get_model("audits", "CaseAuditTally")
+        caseless = self.filter(case__isnull=True).exclude(_others_drafts(user))
+        Case = apps.get_model("audits", "Case")
+        if has_service_scope(user):
+            tallies, mine = Tally.objects.all(), Q(case__isnull=False)
+        else:
+            caseless = caseless.filter(_caseless_rule(user))
+            if may_see_cases(user):
+                tallies = Tally.objects.filter(case__in=_visible_cases(user))
+                # A user has few drafts: probe each one's case, rather than build every granted id again.
+                mine = Q(case__isnull=False) & Case.objects.granted_to(user, OuterRef("case_id"))
+            else:
+                tallies, mine = Tally.objects.none(), None
+        parts = [
+            tallies.aggregate(
+                total=Coalesce(Sum("audits"), 0),
+                moderated=Coalesce(Sum("moderated"), 0),
+                agreed=Coalesce(Sum("agreed"), 0),
+            ),
+            caseless.aggregate(
+                total=Count("pk"),
+                moderated=Count("moderation"),
+                agreed=Count("moderation", filter=Q(moderation__agreed=True)),
+            ),
+        ]
+        if mine is not None:
+            # Drafts are never moderated and never in a tally; only their author sees them.
+            parts.append({"total": self.filter(mine, status="draft", carried_out_by=user).count()})
+        for part in parts:
+            for name, value in part.items():
+                figures[name] += value or 0
+        return figures

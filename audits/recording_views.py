@@ -300,12 +300,16 @@ def _audit_list_queryset(request):
 @login_required
 def audit_list(request):
     filterset, audits = _audit_list_queryset(request)
-    # One pass over the user's audits counts them and the moderations together.
-    agreement = audits.aggregate(
-        total=Count("pk"),
-        moderated=Count("moderation"),
-        agreed=Count("moderation", filter=Q(moderation__agreed=True)),
-    )
+    if any(value for key, value in request.GET.items() if key != "page"):
+        # Filtered: one pass over the matching audits counts them and their moderations together.
+        agreement = audits.aggregate(
+            total=Count("pk"),
+            moderated=Count("moderation"),
+            agreed=Count("moderation", filter=Q(moderation__agreed=True)),
+        )
+    else:
+        # Everything the user may see: from the per-case tallies, not a pass over every audit.
+        agreement = Audit.objects.totals_for_user(request.user)
     paginator = Paginator(audits, 50)
     paginator.count = agreement["total"]  # already counted: spares the paginator its own COUNT(*)
     page = paginator.get_page(request.GET.get("page"))
