@@ -158,6 +158,9 @@ def escalated_due_items(*, user, today=None) -> list[DueItem]:
     """Open items escalated to the user (as line manager or head of service), the most overdue first:
     the TEAM_LIMIT earliest, in one query; the due list (?mine=escalated) has them all."""
     today = today or timezone.localdate()
-    items = escalated_to(DueItem.objects.filter(status=DueStatus.OPEN), user)
+    # Escalation follows the line-management chain, which can cross teams: a case outside the user's
+    # scope is left out, so its reference never reaches a page the user may not otherwise see.
+    in_scope = Q(case__isnull=True) | Q(case__in=Case.objects.for_user(user).values("pk"))
+    items = escalated_to(DueItem.objects.filter(in_scope, status=DueStatus.OPEN), user)
     items = items.select_related("process", "case", "staff_member", "responsible").order_by("due_on", "pk")
     return _decorate(list(items[:TEAM_LIMIT]), today)

@@ -182,6 +182,18 @@ def test_the_home_page_shows_what_was_escalated_to_me_as_its_own_section(client,
     assert 'id="escalated-to-you"' not in response.content.decode()
 
 
+def test_an_item_escalated_on_a_case_outside_my_scope_stays_off_my_home_page(client, cast):
+    call_command("load_processes", stdout=io.StringIO())
+    inside, outside = _escalate(cast, 2, to=cast["tm.assessment"])
+    DueItem.objects.filter(pk=inside.pk).update(case=cast.cases["assessment"])
+    DueItem.objects.filter(pk=outside.pk).update(case=cast.cases["cic"])  # another team's child
+
+    client.force_login(cast["tm.assessment"])
+    response = client.get("/")
+    assert [item.pk for item in response.context["escalated_due"]] == [inside.pk]
+    assert cast.cases["cic"].reference not in response.content.decode()
+
+
 def test_the_home_pages_escalated_section_costs_the_same_queries_at_10_and_5000_items(client, cast):
     call_command("load_processes", stdout=io.StringIO())
     client.force_login(cast["hos"])
