@@ -1,39 +1,364 @@
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout
+"""The recording form, built from the process: a finding row per required outcome, then the fields
+the process's form adds (conference, visit), the grade and the child's voice where the process asks,
+and an optional new action."""
+
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.html import format_html
 
-from audits.case_import import CaseImportError, case_import_plan, decode_csv
+from audits.choices import ConferenceDecision, Grade, Judgement
+from core.form_fields import GovDateField
 
-MAX_CASE_FILE_BYTES = 5 * 1024 * 1024
+YES_NO = [("yes", "Yes"), ("no", "No")]
+DATE_HINT = "For example, 27 3 2026"
+TEXTAREA = forms.Textarea(attrs={"class": "govuk-textarea", "rows": 4})
 
 
-class CaseImportForm(forms.Form):
-    """A CSV of cases to preview: validated with the same rules (and messages) as import_cases."""
+def _yes_no_initial(value):
+    return None if value is None else ("yes" if value else "no")
 
-    file = forms.FileField(
-        label="CSV file",
-        help_text="An export of the case-management system, with the columns described in the guidance.",
-        error_messages={"required": "Choose a CSV file"},
+
+def _yes_no_value(text):
+    return None if not text else text == "yes"
+
+
+class AuditRecordForm(forms.Form):
+    """Fields are named so that a service's ValidationError keys map straight onto them."""
+
+    def __init__(self, *args, audit, owners, amending=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.audit = audit
+        process = audit.process
+        self.findings = list(audit.findings.select_related("outcome").order_by("outcome__position"))
+
+        self.fields["held_on"] = GovDateField(
+            label="Date carried out" if process.record_form != "conference" else "Date held",
+            required=False,
+            initial=audit.held_on,
+            help_text=DATE_HINT,
+        )
+        self.fields["due_on"] = GovDateField(
+            label="Date due",
+            required=False,
+            initial=audit.due_on,
+            help_text=f"When this was due, if it was due by a timescale. {DATE_HINT}",
+        )
+        for finding in self.findings:
+            self.fields[f"finding-{finding.pk}-judgement"] = forms.ChoiceField(
+                label=finding.outcome.text,
+                choices=Judgement.choices,
+                required=False,
+                widget=forms.RadioSelect,
+                initial=finding.judgement or None,
+            )
+            self.fields[f"finding-{finding.pk}-evidence"] = forms.CharField(
+                # Every outcome has an "Evidence" box: the hidden words tell a screen reader which one.
+                label=format_html('Evidence<span class="govuk-visually-hidden"> for: {}</span>', finding.outcome.text),
+                required=False,
+                widget=TEXTAREA,
+                initial=finding.evidence,
+                help_text="Required when the outcome is not met or only partly met.",
+            )
+        if process.record_form == "conference":
+            record = audit.conference
+            for name, label in (
+                ("child_attended", "Did the child attend, or were they seen?"),
+                ("views_given", "Were the child's views given?"),
+                ("advocate_offered", "Was the child offered an independent advocate?"),
+            ):
+                self.fields[name] = forms.ChoiceField(
+                    label=label,
+                    choices=YES_NO,
+                    required=False,
+                    widget=forms.RadioSelect,
+                    initial=_yes_no_initial(getattr(record, name)),
+                )
+            self.fields["decision"] = forms.ChoiceField(
+                label="Decision",
+                choices=ConferenceDecision.choices,
+                required=False,
+                widget=forms.RadioSelect,
+                initial=record.decision or None,
+            )
+            self.fields["next_review_on"] = GovDateField(
+                label="Next review date",
+                required=False,
+                initial=record.next_review_on,
+                help_text=(
+                    f"The schedule gives {record.next_review_computed_on:%-d %B %Y}."
+                    if record.next_review_computed_on
+                    else "Filled in from the schedule once the date held is saved."
+                ),
+            )
+            self.fields["next_review_change_reason"] = forms.CharField(
+                label="Reason for a different next review date",
+                required=False,
+                widget=TEXTAREA,
+                initial=record.next_review_change_reason,
+            )
+        if process.record_form == "visit":
+            record = audit.visit
+            self.fields["child_seen"] = forms.ChoiceField(
+                label="Was the child seen?",
+                choices=YES_NO,
+                required=False,
+                widget=forms.RadioSelect,
+                initial=_yes_no_initial(record.child_seen),
+            )
+            self.fields["seen_alone"] = forms.ChoiceField(
+                label="Was the child seen alone?",
+                choices=YES_NO,
+                required=False,
+                widget=forms.RadioSelect,
+                initial=_yes_no_initial(record.seen_alone),
+            )
+            self.fields["location"] = forms.CharField(
+                label="Where did the visit take place?",
+                required=False,
+                initial=record.location,
+                widget=forms.TextInput(attrs={"class": "govuk-input"}),
+                help_text="For example: at home, at school, at the contact centre.",
+            )
+        if process.asks_child_voice:
+            self.fields["child_voice"] = forms.CharField(
+                label="The child's voice",
+                required=False,
+                widget=TEXTAREA,
+                initial=audit.child_voice,
+                help_text=(
+                    "What the child said about their world, in their words where possible, "
+                    "or why they could not be heard."
+                ),
+            )
+        if process.grades:
+            self.fields["grade"] = forms.ChoiceField(
+                label="Overall grade",
+                choices=Grade.choices,
+                required=False,
+                widget=forms.RadioSelect,
+                initial=audit.grade or None,
+            )
+        self.fields["summary"] = forms.CharField(
+            label="Summary",
+            required=False,
+            widget=TEXTAREA,
+            initial=audit.summary,
+        )
+        self.fields["action_description"] = forms.CharField(
+            label="What must be done",
+            required=False,
+            widget=TEXTAREA,
+        )
+        self.fields["action_owner"] = forms.ModelChoiceField(
+            label="Owner",
+            queryset=owners,
+            required=False,
+            empty_label="Choose the owner",
+            widget=forms.Select(attrs={"class": "govuk-select"}),
+        )
+        self.fields["action_owner"].label_from_instance = lambda user: user.get_full_name() or user.username
+        self.fields["action_due_on"] = GovDateField(
+            label="Due by", name="action's due date", required=False, help_text=DATE_HINT
+        )
+        self.fields["action_finding"] = forms.ChoiceField(
+            label="Which finding it follows from",
+            required=False,
+            choices=[("", "The audit as a whole")] + [(str(f.pk), f.outcome.text[:90]) for f in self.findings],
+            widget=forms.Select(attrs={"class": "govuk-select"}),
+        )
+        if amending:
+            self.fields["reason"] = forms.CharField(
+                label="Reason for the amendment",
+                required=True,
+                widget=TEXTAREA,
+                error_messages={"required": "Give the reason for the amendment"},
+            )
+
+    #
+    # Grouped bound fields, for the template
+    #
+
+    def finding_rows(self):
+        return [
+            (finding, self[f"finding-{finding.pk}-judgement"], self[f"finding-{finding.pk}-evidence"])
+            for finding in self.findings
+        ]
+
+    def section(self, *names):
+        return [self[name] for name in names if name in self.fields]
+
+    def conference_fields(self):
+        return self.section(
+            "child_attended",
+            "views_given",
+            "advocate_offered",
+            "decision",
+            "next_review_on",
+            "next_review_change_reason",
+        )
+
+    def visit_fields(self):
+        return self.section("child_seen", "seen_alone", "location")
+
+    def action_fields(self):
+        return self.section("action_description", "action_owner", "action_due_on", "action_finding")
+
+    #
+    # Validation and what the services take
+    #
+
+    def clean(self):
+        data = super().clean()
+        action = [data.get("action_description"), data.get("action_owner"), data.get("action_due_on")]
+        if any(action) and not all(action):
+            if not data.get("action_description"):
+                self.add_error("action_description", "Say what must be done")
+            if not data.get("action_owner"):
+                self.add_error("action_owner", "Choose who owns the action")
+            if not data.get("action_due_on"):
+                self.add_error("action_due_on", "Enter the date the action is due by")
+        return data
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        audit = self.audit
+        fields = {"held_on": data.get("held_on"), "due_on": data.get("due_on"), "summary": data.get("summary", "")}
+        if "grade" in self.fields:
+            fields["grade"] = data.get("grade") or ""
+        if "child_voice" in self.fields:
+            fields["child_voice"] = data.get("child_voice", "")
+        findings = {
+            finding.pk: {
+                "judgement": data.get(f"finding-{finding.pk}-judgement") or "",
+                "evidence": data.get(f"finding-{finding.pk}-evidence", ""),
+            }
+            for finding in self.findings
+        }
+        conference = visit = None
+        if audit.process.record_form == "conference":
+            conference = {
+                "child_attended": _yes_no_value(data.get("child_attended")),
+                "views_given": _yes_no_value(data.get("views_given")),
+                "advocate_offered": _yes_no_value(data.get("advocate_offered")),
+                "decision": data.get("decision") or "",
+                "next_review_on": data.get("next_review_on"),
+                "next_review_change_reason": data.get("next_review_change_reason", ""),
+            }
+        if audit.process.record_form == "visit":
+            visit = {
+                "child_seen": _yes_no_value(data.get("child_seen")),
+                "seen_alone": _yes_no_value(data.get("seen_alone")),
+                "location": data.get("location", ""),
+            }
+        new_actions = []
+        if data.get("action_description"):
+            finding_id = data.get("action_finding")
+            new_actions.append(
+                {
+                    "description": data["action_description"],
+                    "owner": data["action_owner"],
+                    "due_on": data["action_due_on"],
+                    "finding": next((f for f in self.findings if str(f.pk) == finding_id), None),
+                }
+            )
+        return {
+            "fields": fields,
+            "findings": findings,
+            "conference": conference,
+            "visit": visit,
+            "new_actions": new_actions,
+        }
+
+    def add_service_errors(self, error) -> None:
+        """Put a service's ValidationError on the fields it names. A finding's problem goes on its
+        judgement while it is unjudged, else on its evidence (all a judged finding can lack), so the
+        message and the error summary's link are at the box to fill in."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for key, messages in error.message_dict.items():
+            field = key
+            if key.startswith("finding-"):
+                judged = self.cleaned_data.get(f"{key}-judgement")
+                field = f"{key}-evidence" if judged else f"{key}-judgement"
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+
+
+def action_owner_choices(audit):
+    """Who may own an action from this audit: people who can already see its subject (the case's team,
+    worker, chair and IRO; the staff member and their managers; the record's team), and the auditor.
+    An action's text is shown to its owner, so it must not reach someone outside the subject's scope."""
+    people = Q(pk=audit.carried_out_by_id)
+    if audit.case_id:
+        case = audit.case
+        people |= Q(staff_profile__team_id=case.team_id) | Q(
+            pk__in=[case.allocated_worker_id, case.chair_id, case.iro_id]
+        )
+    elif audit.staff_member_id:
+        profile = getattr(audit.staff_member, "staff_profile", None)
+        people |= Q(pk=audit.staff_member_id)
+        if profile is not None:
+            people |= Q(pk=profile.line_manager_id) | Q(managed_teams=profile.team_id)
+    elif audit.team_id:
+        people |= Q(staff_profile__team_id=audit.team_id)
+    return (
+        get_user_model()
+        .objects.filter(people, is_active=True, staff_profile__isnull=False, staff_profile__left_on__isnull=True)
+        .distinct()
+        .order_by("first_name", "last_name")
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].widget.attrs["accept"] = ".csv,text/csv"
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(Field("file"), Button("submit", "Preview changes"))
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".csv"):
-            raise forms.ValidationError("The file must be a .csv file")
-        if upload.size > MAX_CASE_FILE_BYTES:
-            raise forms.ValidationError("The CSV file must be smaller than 5 MB")
-        try:
-            text = decode_csv(upload.read())
-            self.plan = case_import_plan(text, source=upload.name)
-        except CaseImportError as exc:
-            raise forms.ValidationError(exc.problems) from exc
-        self.text = text
-        return upload
+class AuditStartForm(forms.Form):
+    """Choose the subject of a new record: only what the user may choose is offered."""
+
+    def __init__(self, *args, process, cases, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        kind = process.subject_kind
+        if kind == "case":
+            self.fields["case"] = forms.ModelChoiceField(
+                label="Case",
+                queryset=cases,
+                empty_label="Choose a case",
+                widget=forms.Select(attrs={"class": "govuk-select"}),
+                error_messages={"required": "Choose the case", "invalid_choice": "Choose a case from the list"},
+            )
+            self.fields["case"].label_from_instance = lambda case: f"{case.reference} – {case.child_name}"
+        elif kind == "staff":
+            self.fields["staff_member"] = forms.ModelChoiceField(
+                label="Member of staff",
+                queryset=staff,
+                empty_label="Choose a member of staff",
+                widget=forms.Select(attrs={"class": "govuk-select"}),
+                error_messages={
+                    "required": "Choose the member of staff",
+                    "invalid_choice": "Choose someone from the list",
+                },
+            )
+            self.fields["staff_member"].label_from_instance = lambda user: user.get_full_name() or user.username
+        else:
+            label = {"foster_carer": "Which foster carer", "meeting": "Which meeting"}.get(
+                kind, "What part of the service"
+            )
+            self.fields["subject_label"] = forms.CharField(
+                label=label,
+                max_length=200,
+                widget=forms.TextInput(attrs={"class": "govuk-input"}),
+                error_messages={"required": "Say what this record is about"},
+            )
+        self.fields["due_on"] = GovDateField(
+            label="Date due (optional)", name="date due", required=False, help_text=DATE_HINT
+        )
+
+
+class ModerationForm(forms.Form):
+    agreed = forms.ChoiceField(
+        label="Do you agree with the grade?",
+        choices=[("yes", "Yes, I agree"), ("no", "No, I would grade it differently")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether you agree with the grade"},
+    )
+    grade = forms.ChoiceField(label="Moderated grade", choices=Grade.choices, required=False, widget=forms.RadioSelect)
+    reason = forms.CharField(label="Reason", required=False, widget=TEXTAREA)

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Count, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 
-from qa_portal.querysets import has_service_scope, may_see_cases
+from cases.scope import has_service_scope, may_see_cases
 
 
 def _others_drafts(user) -> Q:
@@ -16,7 +16,7 @@ def _others_drafts(user) -> Q:
 
 
 def _visible_cases(user):
-    Case = apps.get_model("audits", "Case")
+    Case = apps.get_model("cases", "Case")
     return Case.objects.granted_ids(user, distinct=False) if may_see_cases(user) else Case.objects.none().values("pk")
 
 
@@ -62,7 +62,7 @@ class AuditQuerySet(models.QuerySet):
             return figures
         Tally = apps.get_model("audits", "CaseAuditTally")
         caseless = self.filter(case__isnull=True).exclude(_others_drafts(user))
-        Case = apps.get_model("audits", "Case")
+        Case = apps.get_model("cases", "Case")
         if has_service_scope(user):
             tallies, mine = Tally.objects.all(), Q(case__isnull=False)
         else:

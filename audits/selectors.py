@@ -1,102 +1,10 @@
-"""Reads of cases. Every one starts from Case.objects.for_user(): nothing here widens a user's scope."""
+"""Reads of records: the user's own for the home page, and a case's for its page."""
 
 from django.db.models import Prefetch
 
 from audits.choices import ActionStatus, AuditStatus
-from audits.models import Action, Audit, Case, Episode
-
-OPEN_EPISODES = Prefetch(
-    "episodes", queryset=Episode.objects.filter(end__isnull=True).order_by("start"), to_attr="open_episodes"
-)
-
-
-# What the case list and its CSV show: not the child's other details, nor the worker's account.
-CASE_LIST_FIELDS = (
-    "reference",
-    "child_name",
-    "date_of_birth",
-    "status",
-    "closed_on",
-    "team__name",
-    "allocated_worker__username",
-    "allocated_worker__first_name",
-    "allocated_worker__last_name",
-)
-
-
-def case_list(*, user, shape: str = "in"):
-    return (
-        Case.objects.for_user(user, shape=shape)
-        .select_related("team", "allocated_worker")
-        .only(*CASE_LIST_FIELDS)
-        .prefetch_related(OPEN_EPISODES)
-        .order_by("reference", "pk")
-    )
-
-
-def case_detail_queryset(*, user):
-    return (
-        Case.objects.for_user(user)
-        .select_related("team", "team__service_area", "allocated_worker", "chair", "iro")
-        .prefetch_related(Prefetch("episodes", queryset=Episode.objects.order_by("start", "pk")))
-    )
-
-
-CASE_FIELDS = {
-    "reference": "Reference",
-    "child_name": "Child's name",
-    "date_of_birth": "Date of birth",
-    "ethnicity": "Ethnicity",
-    "faith": "Faith",
-    "language": "Language",
-    "team_id": "Team",
-    "allocated_worker_id": "Allocated worker",
-    "chair_id": "Independent chair",
-    "iro_id": "IRO",
-    "status": "Status",
-    "closed_on": "Closed on",
-}
-EPISODE_FIELDS = {"kind": "Kind", "start": "Start", "end": "End"}
-
-
-def case_history(case: Case) -> list[dict]:
-    """Who changed what and when, for the case and its episodes, newest first, in a fixed number of queries."""
-    entries = []
-    records = case.history.select_related("history_user").order_by("history_date", "history_id")
-    entries += _changes(records, CASE_FIELDS, "Case")
-    episode_records = (
-        Episode.history.filter(case_id=case.pk)
-        .select_related("history_user")
-        .order_by("id", "history_date", "history_id")
-    )
-    by_episode: dict[int, list] = {}
-    for record in episode_records:
-        by_episode.setdefault(record.id, []).append(record)
-    for records_of_one in by_episode.values():
-        entries += _changes(records_of_one, EPISODE_FIELDS, "Episode")
-    entries.sort(key=lambda entry: entry["date"], reverse=True)
-    return entries
-
-
-def _changes(records, fields: dict[str, str], label: str) -> list[dict]:
-    entries, previous = [], None
-    for record in records:
-        if previous is None or record.history_type == "+":
-            changed = [f"{label} created"]
-        else:
-            changed = [name for field, name in fields.items() if getattr(record, field) != getattr(previous, field)]
-            changed = [f"{label}: {', '.join(changed)}"] if changed else [f"{label} saved with no change"]
-        entries.append(
-            {
-                "date": record.history_date,
-                "user": record.history_user,
-                "reason": record.history_change_reason or "",
-                "changes": changed,
-            }
-        )
-        previous = record
-    return entries
-
+from audits.models import Action, Audit, Finding
+from audits.services import recordable_processes
 
 # The home page shows the most pressing of each; the full lists are on their own pages.
 HOME_LIMIT = 50
@@ -117,3 +25,28 @@ def my_drafts(*, user):
         .select_related("process", "case", "staff_member")
         .order_by("-updated_at")[:HOME_LIMIT]
     )
+
+
+def case_page_audits(*, user, case) -> dict:
+    """The case page's audits section (registered with cases.sections): the case's audits the user may
+    see, with the outcomes not fully met, its open actions, and whether the user may record one."""
+    audits = (
+        Audit.objects.for_user(user)
+        .filter(case=case)
+        .select_related("process", "carried_out_by")
+        .prefetch_related(
+            Prefetch(
+                "findings",
+                queryset=Finding.objects.exclude(judgement__in=["", "met"]).select_related("outcome"),
+                to_attr="findings_short",
+            )
+        )
+        .order_by("-held_on", "-pk")
+    )
+    open_actions = (
+        Action.objects.filter(audit__case=case, status=ActionStatus.OPEN)
+        .select_related("owner", "audit", "audit__process")
+        .order_by("due_on")
+    )
+    may_record = recordable_processes(user).filter(subject_kind="case").exists()
+    return {"audits": audits, "open_actions": open_actions, "may_record": may_record}

@@ -1,101 +1,354 @@
-"""Writes for cases: creating and updating them, and moving access with every change of who may see them.
+"""Writes for recording: starting, saving, submitting, amending and moderating audits, and actions.
 
-A case is visible to its team (through the team's group), its allocated worker, and its chair or IRO,
-by guardian object permissions on the direct-foreign-key tables. Every service below keeps those
-grants equal to the case's fields, inside the same transaction as the change.
+Every function checks what it is given against the user's permissions and scope again (the views
+have narrowed their choices already; a service never trusts a caller), writes in one transaction,
+and records the acting user and reason in history.
 """
 
-from django.contrib.auth.models import Permission
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
-from audits.models import AccessLogEntry, Case, CaseGroupObjectPermission, CaseUserObjectPermission
-from qa_portal.services import save_with_history
+from audits.choices import ActionStatus, AuditStatus, ConferenceDecision, Judgement
+from audits.models import Action, Audit, ConferenceRecord, Finding, Moderation, VisitRecord
+from audits.signals import audit_submitted
+from cases.models import Case
+from core.history import save_with_history
+from processes.models import Process
+from processes.schedules import closure_days, effective_rule
+from processes.timescales import next_due_after
 
-PERSON_FIELDS = ("allocated_worker", "chair", "iro")
+EDITABLE = {AuditStatus.DRAFT}
+AMENDABLE = {AuditStatus.SUBMITTED, AuditStatus.MODERATED, AuditStatus.AMENDED}
+MODERATORS = {"head-of-service", "qa-administrator"}
+WHOLE_STAFF_ROLES = {"head-of-service", "qa-administrator", "assistant-director", "professional-development-manager"}
 
 
-def view_case_permission() -> Permission:
-    return Permission.objects.get(content_type__app_label="audits", codename="view_case")
+#
+# Who may record what, on which subject
+#
 
 
-def case_access_sync(case: Case, permission: Permission | None = None) -> None:
-    """Make the case's object permissions match its team, worker, chair and IRO."""
-    permission = permission or view_case_permission()
-    wanted_groups = {case.team.group_id}
-    wanted_users = {getattr(case, f"{name}_id") for name in PERSON_FIELDS} - {None}
+def recordable_processes(user):
+    """Active processes the user's roles lead (guardian: "record this process")."""
+    return Process.objects.for_user(user, "record").filter(is_active=True)
 
-    groups = CaseGroupObjectPermission.objects.filter(content_object=case, permission=permission)
-    groups.exclude(group_id__in=wanted_groups).delete()
-    have_groups = set(groups.values_list("group_id", flat=True))
-    CaseGroupObjectPermission.objects.bulk_create(
-        CaseGroupObjectPermission(content_object=case, permission=permission, group_id=group_id)
-        for group_id in wanted_groups - have_groups
+
+def may_record(user, process: Process) -> bool:
+    return recordable_processes(user).filter(pk=process.pk).exists()
+
+
+def case_choices(user):
+    """Open cases the user may see: the only cases a case process can be recorded on."""
+    return Case.objects.for_user(user).filter(status="open").select_related("team")
+
+
+def staff_choices(user):
+    """The staff a user may record workforce processes about: their line reports and team members,
+    or everyone for service-wide and workforce roles. Never themselves."""
+    users = get_user_model().objects.filter(staff_profile__isnull=False, staff_profile__left_on__isnull=True)
+    role_keys = set(user.groups.filter(role__isnull=False).values_list("role__key", flat=True))
+    if not (role_keys & WHOLE_STAFF_ROLES):
+        users = users.filter(Q(staff_profile__line_manager=user) | Q(staff_profile__team__manager=user))
+    return users.exclude(pk=user.pk).order_by("first_name", "last_name")
+
+
+def may_moderate(user) -> bool:
+    return user.is_authenticated and user.groups.filter(role__key__in=MODERATORS).exists()
+
+
+#
+# Starting and saving
+#
+
+
+@transaction.atomic
+def audit_start(
+    *, actor, process: Process, case: Case | None = None, staff_member=None, subject_label: str = "", due_on=None
+) -> Audit:
+    """Create a draft audit of `process` with an empty finding per required outcome."""
+    if not may_record(actor, process):
+        raise PermissionDenied("You do not lead this process.")
+    kind = process.subject_kind
+    team = None
+    if kind == "case":
+        if case is None:
+            raise ValidationError({"case": "Choose the case."})
+        if not case_choices(actor).filter(pk=case.pk).exists():
+            raise PermissionDenied("This case is not in your scope.")
+        team = case.team
+    elif kind == "staff":
+        if staff_member is None:
+            raise ValidationError({"staff_member": "Choose the member of staff."})
+        if not staff_choices(actor).filter(pk=staff_member.pk).exists():
+            raise PermissionDenied("You may not record about this member of staff.")
+        team = staff_member.staff_profile.team
+    else:
+        if not subject_label.strip():
+            raise ValidationError({"subject_label": "Say which foster carer, meeting or service this is about."})
+        profile = getattr(actor, "staff_profile", None)
+        team = profile.team if profile else None
+    audit = Audit(
+        process=process,
+        case=case if kind == "case" else None,
+        staff_member=staff_member if kind == "staff" else None,
+        subject_label=subject_label.strip() if kind not in ("case", "staff") else "",
+        team=team,
+        carried_out_by=actor,
+        due_on=due_on,
     )
+    save_with_history(audit, actor=actor, reason="Started")
+    for outcome in process.outcomes.filter(is_active=True).order_by("position"):
+        save_with_history(Finding(audit=audit, outcome=outcome), actor=actor, validate=False)
+    if process.record_form == "conference":
+        save_with_history(ConferenceRecord(audit=audit), actor=actor, validate=False)
+    elif process.record_form == "visit":
+        save_with_history(VisitRecord(audit=audit), actor=actor, validate=False)
+    return audit
 
-    users = CaseUserObjectPermission.objects.filter(content_object=case, permission=permission)
-    users.exclude(user_id__in=wanted_users).delete()
-    have_users = set(users.values_list("user_id", flat=True))
-    CaseUserObjectPermission.objects.bulk_create(
-        CaseUserObjectPermission(content_object=case, permission=permission, user_id=user_id)
-        for user_id in wanted_users - have_users
+
+def _plan_after(audit: Audit) -> None:
+    """Once committed: tell the apps above (timeliness meets the due item this record satisfies and
+    plans what falls due next)."""
+    transaction.on_commit(lambda: audit_submitted.send(sender=Audit, audit_id=audit.pk))
+
+
+def _check_editable(actor, audit: Audit) -> None:
+    if audit.status not in EDITABLE:
+        raise ValidationError("A submitted record is changed only by an amendment.")
+    if audit.carried_out_by_id != actor.pk:
+        raise PermissionDenied("Only the person who started this draft may change it.")
+
+
+def computed_next_review(audit: Audit, held_on: date | None) -> date | None:
+    """The next review date the schedule rule gives, counting this record among the subject's records."""
+    process = audit.process
+    review_process = process.next_review_of or process
+    rule = effective_rule(review_process)
+    if not (rule and held_on and audit.case_id):
+        return None
+    if review_process.pk == process.pk:
+        earlier = (
+            Audit.objects.filter(process=process, case_id=audit.case_id, held_on__lt=held_on)
+            .exclude(status=AuditStatus.DRAFT)
+            .exclude(pk=audit.pk)
+            .count()
+        )
+        records_so_far = earlier + 1
+    else:
+        records_so_far = 0  # e.g. an ICPC: the review process has had no record yet in this plan
+    return next_due_after(rule, held_on, records_so_far, closures=closure_days(after=held_on))
+
+
+@transaction.atomic
+def audit_save(
+    *,
+    actor,
+    audit: Audit,
+    fields: dict,
+    findings: dict[int, dict],
+    conference: dict | None = None,
+    visit: dict | None = None,
+    new_actions: list[dict] | None = None,
+    reason: str = "Draft saved",
+) -> Audit:
+    """Save a draft's fields, findings (by finding id), form-specific fields and new actions."""
+    _check_editable(actor, audit)
+    _apply(actor, audit, fields, findings, conference, visit, new_actions, reason)
+    return audit
+
+
+def _apply(actor, audit, fields, findings, conference, visit, new_actions, reason):
+    for name, value in fields.items():
+        setattr(audit, name, value)
+    save_with_history(audit, actor=actor, reason=reason)
+    by_id = {finding.pk: finding for finding in audit.findings.all()}
+    for finding_id, values in findings.items():
+        finding = by_id.get(finding_id)
+        if finding is None:
+            raise ValidationError("A finding does not belong to this audit.")
+        if any(getattr(finding, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(finding, name, value)
+            save_with_history(finding, actor=actor, reason=reason)
+    if conference is not None:
+        record = audit.conference
+        computed = computed_next_review(audit, audit.held_on)
+        record.next_review_computed_on = computed
+        for name, value in conference.items():
+            setattr(record, name, value)
+        if computed and record.next_review_on is None:
+            record.next_review_on = computed
+        if (
+            record.next_review_on
+            and computed
+            and record.next_review_on != computed
+            and not record.next_review_change_reason.strip()
+        ):
+            raise ValidationError(
+                {"next_review_on": "Give a reason for changing the next review date from the one the schedule gives."}
+            )
+        save_with_history(record, actor=actor, reason=reason)
+    if visit is not None:
+        record = audit.visit
+        for name, value in visit.items():
+            setattr(record, name, value)
+        save_with_history(record, actor=actor, reason=reason)
+    if new_actions:
+        from audits.forms import action_owner_choices
+
+        owners = action_owner_choices(audit)
+        for values in new_actions:
+            if not owners.filter(pk=values["owner"].pk).exists():
+                raise ValidationError({"action_owner": "Choose an owner who works on this record's subject"})
+            action_create(actor=actor, audit=audit, **values)
+
+
+def submission_problems(audit: Audit) -> dict[str, list[str]]:
+    """What stops a draft being submitted: the checks of completeness, by field."""
+    problems: dict[str, list[str]] = {}
+
+    def problem(field, message):
+        problems.setdefault(field, []).append(message)
+
+    process = audit.process
+    if not audit.held_on:
+        problem("held_on", "Enter the date it was carried out")
+    elif audit.held_on > timezone.localdate():
+        problem("held_on", "The date it was carried out must be today or in the past")
+    if process.grades and not audit.grade:
+        problem("grade", "Choose an overall grade")
+    if process.asks_child_voice and not audit.child_voice.strip():
+        problem("child_voice", "Record the child's voice: what they said, or why it could not be heard")
+    for finding in audit.findings.select_related("outcome").order_by("outcome__position"):
+        field = f"finding-{finding.pk}"
+        if not finding.judgement:
+            problem(field, f"Judge the outcome: {finding.outcome.text}")
+        elif finding.judgement in (Judgement.NOT_MET, Judgement.PARTLY_MET) and not finding.evidence.strip():
+            problem(field, f"Give the evidence for the outcome not fully met: {finding.outcome.text}")
+    if process.record_form == "conference":
+        record = audit.conference
+        if record.child_attended is None:
+            problem("child_attended", "Say whether the child attended or was seen")
+        if record.views_given is None:
+            problem("views_given", "Say whether the child's views were given")
+        if record.advocate_offered is None:
+            problem("advocate_offered", "Say whether an advocate was offered")
+        if not record.decision:
+            problem("decision", "Choose the decision")
+        elif record.decision != ConferenceDecision.PLAN_ENDS and not record.next_review_on:
+            problem("next_review_on", "Enter the next review date")
+    if process.record_form == "visit":
+        record = audit.visit
+        if record.child_seen is None:
+            problem("child_seen", "Say whether the child was seen")
+        elif record.child_seen and record.seen_alone is None:
+            problem("seen_alone", "Say whether the child was seen alone")
+        if not record.location.strip():
+            problem("location", "Say where the visit took place")
+    return problems
+
+
+@transaction.atomic
+def audit_submit(*, actor, audit: Audit) -> Audit:
+    _check_editable(actor, audit)
+    audit.refresh_from_db()
+    problems = submission_problems(audit)
+    if problems:
+        raise ValidationError(problems)
+    audit.status = AuditStatus.SUBMITTED
+    audit.submitted_at = timezone.now()
+    save_with_history(audit, actor=actor, reason="Submitted")
+    _plan_after(audit)
+    return audit
+
+
+@transaction.atomic
+def audit_amend(
+    *, actor, audit: Audit, reason: str, fields: dict, findings: dict, conference=None, visit=None, new_actions=None
+) -> Audit:
+    """Change a submitted record. The reason is kept with the change; the original stays in history."""
+    if audit.status not in AMENDABLE:
+        raise ValidationError("Only a submitted record is amended; a draft is simply saved.")
+    if not (audit.carried_out_by_id == actor.pk or may_moderate(actor)):
+        raise PermissionDenied("Only the person who recorded it, a head of service or a QA administrator may amend it.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason for the amendment"})
+    fields = {**fields, "status": AuditStatus.AMENDED}
+    _apply(actor, audit, fields, findings, conference, visit, new_actions, f"Amended: {reason.strip()}")
+    problems = submission_problems(audit)
+    if problems:
+        raise ValidationError(problems)
+    _plan_after(audit)
+    return audit
+
+
+@transaction.atomic
+def audit_moderate(*, actor, audit: Audit, agreed: bool, grade: str = "", reason: str = "") -> Moderation:
+    """A head of service or QA administrator agrees the grade, or changes it with a reason."""
+    if not may_moderate(actor):
+        raise PermissionDenied("Only a head of service or a QA administrator moderates.")
+    if not Audit.objects.for_user(actor).filter(pk=audit.pk).exists():
+        raise PermissionDenied("This record is not in your scope.")
+    if audit.status not in (AuditStatus.SUBMITTED, AuditStatus.AMENDED):
+        raise ValidationError("Only a submitted record that is not yet moderated can be moderated.")
+    if not audit.process.grades:
+        raise ValidationError("This process does not grade, so there is no grade to moderate.")
+    if audit.carried_out_by_id == actor.pk:
+        raise ValidationError("You cannot moderate a record you made.")
+    if Moderation.objects.filter(audit=audit).exists():
+        raise ValidationError("This record has been moderated already.")
+    if audit.history.filter(history_user=actor, history_change_reason__startswith="Amended").exists():
+        raise ValidationError("You amended this record, so someone else moderates it.")
+    if not agreed:
+        if not grade:
+            raise ValidationError({"grade": "Choose the moderated grade"})
+        if grade == audit.grade:
+            raise ValidationError({"grade": "Choose a different grade, or agree the grade"})
+        if not reason.strip():
+            raise ValidationError({"reason": "Give the reason for changing the grade"})
+    moderation = Moderation(
+        audit=audit,
+        moderator=actor,
+        original_grade=audit.grade,
+        agreed=agreed,
+        grade=audit.grade if agreed else grade,
+        reason=reason.strip(),
+    )
+    save_with_history(moderation, actor=actor, reason="Moderated")
+    audit.status = AuditStatus.MODERATED
+    audit.grade = moderation.grade
+    save_with_history(audit, actor=actor, reason="Moderation agreed" if agreed else f"Moderated: {reason.strip()}")
+    _plan_after(audit)
+    return moderation
+
+
+#
+# Actions
+#
+
+
+def action_create(*, actor, audit: Audit, description: str, owner, due_on, finding: Finding | None = None) -> Action:
+    if finding is not None and finding.audit_id != audit.pk:
+        raise ValidationError({"finding": "The finding must belong to this audit."})
+    return save_with_history(
+        Action(audit=audit, finding=finding, description=description, owner=owner, due_on=due_on),
+        actor=actor,
+        reason="Action agreed",
     )
 
 
 @transaction.atomic
-def case_save(*, actor, case: Case, reason: str = "") -> Case:
-    """Create or update a case and move its access with it (a new team, worker, chair or IRO)."""
-    save_with_history(case, actor=actor, reason=reason)
-    case_access_sync(case)
-    return case
-
-
-@transaction.atomic
-def case_transfer(*, actor, case: Case, team, allocated_worker=None, reason: str = "") -> Case:
-    """Move a case to another team: the old team loses access and the new one gains it, together."""
-    case.team = team
-    case.allocated_worker = allocated_worker
-    return case_save(actor=actor, case=case, reason=reason or f"Transferred to {team}")
-
-
-def access_log_record(*, user, cases, action: str, path: str) -> None:
-    """Log that `user` saw these cases. Entries are only ever added."""
-    AccessLogEntry.objects.bulk_create(
-        [AccessLogEntry(user=user, case=case, action=action, path=path[:500]) for case in cases], batch_size=2000
-    )
-
-
-@transaction.atomic
-def case_import_apply(*, actor, plan):
-    """Write an import (audits.case_import): create or update each case through case_save, add episodes,
-    change their ends. Cases and episodes that already match are not saved, so importing a file twice
-    writes no history the second time.
-
-    The file is planned again here, inside the transaction and with the existing cases locked: the
-    database may have changed since `plan` was made. Returns the plan that was applied.
-    """
-    # Imported here so the import's additions to this module stay in one place.
-    from audits.case_import import case_import_plan
-    from audits.models import Episode
-
-    plan = case_import_plan(plan.text, source=plan.source, lock=True)
-    reason = f"Imported from {plan.source}"
-    for change in plan.changes:
-        case = change.case or Case(reference=change.reference)
-        if change.fields:
-            for name in change.fields:
-                setattr(case, name, change.values[name])
-            case_save(actor=actor, case=case, reason=reason)
-        for kind, start, end in change.episodes_added:
-            save_with_history(Episode(case=case, kind=kind, start=start, end=end), actor=actor, reason=reason)
-        for episode, end in change.episodes_ended:
-            episode.end = end
-            save_with_history(episode, actor=actor, reason=reason)
-            episode_ended(episode)
-    return plan
-
-
-def episode_ended(episode) -> None:
-    """Once committed: cancel the episode's due items that fall after its end."""
-    from audits.due_tasks import cancel_after_episode_end
-
-    transaction.on_commit(lambda: cancel_after_episode_end.delay(episode.pk))
+def action_complete(*, actor, action: Action, done_on: date | None = None) -> Action:
+    """The owner (or the auditor) marks an action done."""
+    if actor.pk not in (action.owner_id, action.audit.carried_out_by_id):
+        raise PermissionDenied("Only the action's owner or the auditor marks it done.")
+    if action.status != ActionStatus.OPEN:
+        raise ValidationError("This action is already closed.")
+    action.status = ActionStatus.DONE
+    action.done_on = done_on or timezone.localdate()
+    return save_with_history(action, actor=actor, reason="Done")

@@ -1,196 +1,369 @@
-"""Case pages. Each starts from Case.objects.for_user() (through CaseScopedMixin): a case outside the
-user's scope is simply not there (404); board and scrutiny roles get 403; anonymous visitors sign in.
-Every view of a case page, its history or an export is written to the access log.
+"""Recording pages: choose a process, choose its subject, fill in the record, submit, amend, moderate.
+
+Anonymous -> sign in; a process the user does not lead -> 403; a subject or audit outside the
+user's scope -> 404. Writes go through audits.services; a refused submission re-renders the form
+with its messages and saves nothing (the whole save-and-submit is one transaction).
 """
 
 import csv
 import io
 
-from django.db.models import Prefetch
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.generic import DetailView, ListView
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
 
-from audits.choices import AccessAction, ActionStatus
-from audits.filtersets import SORTS, AccessLogFilterSet, CaseFilterSet
-from audits.models import AccessLogEntry, Action, Audit, Case, Finding
-from audits.recording import recordable_processes
-from audits.selectors import case_detail_queryset, case_history, case_list
-from audits.services import access_log_record
-from qa_portal.mixins import CaseScopedMixin, PermissionRequiredMixin
+from audits.choices import AuditStatus
+from audits.filtersets import AuditFilterSet
+from audits.forms import AuditRecordForm, AuditStartForm, ModerationForm, action_owner_choices
+from audits.models import Action, Audit
+from audits.services import (
+    action_complete,
+    audit_amend,
+    audit_moderate,
+    audit_save,
+    audit_start,
+    audit_submit,
+    case_choices,
+    may_moderate,
+    recordable_processes,
+    staff_choices,
+)
+from cases.choices import AccessAction
+from cases.services import access_log_record
+from processes.models import Area, Process
+from workforce.models import Team
 
-EXPORT_COLUMNS = [
-    "reference",
-    "child_name",
-    "date_of_birth",
+
+def audits_for(user):
+    return Audit.objects.for_user(user).select_related(
+        "process",
+        "process__area",
+        "process__next_review_of",
+        "case",
+        "case__team",
+        "staff_member",
+        "carried_out_by",
+        "team",
+    )
+
+
+def _log_if_case(request, audit):
+    if audit.case_id:
+        access_log_record(user=request.user, cases=[audit.case], action=AccessAction.VIEWED_AUDIT, path=request.path)
+
+
+@login_required
+def audit_new(request):
+    """Choose which process to record: only the processes the user's roles lead."""
+    processes = list(recordable_processes(request.user).select_related("area").order_by("area__number", "position"))
+    if not processes:
+        raise PermissionDenied
+    areas = []
+    for process in processes:
+        if not areas or areas[-1]["area"].pk != process.area_id:
+            areas.append({"area": process.area, "processes": []})
+        areas[-1]["processes"].append(process)
+    return render(request, "audits/audit_new.html", {"areas": areas, "case_id": request.GET.get("case", "")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def audit_start_view(request, key):
+    process = get_object_or_404(Process, key=key, is_active=True)
+    if not recordable_processes(request.user).filter(pk=process.pk).exists():
+        raise PermissionDenied
+    cases = case_choices(request.user)
+    initial = {}
+    if request.GET.get("case", "").isdigit():
+        # A case offered from its own page must be in scope like any other.
+        initial["case"] = get_object_or_404(cases, pk=request.GET["case"])
+    form = AuditStartForm(
+        request.POST or None, initial=initial, process=process, cases=cases, staff=staff_choices(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            audit = audit_start(
+                actor=request.user,
+                process=process,
+                case=data.get("case"),
+                staff_member=data.get("staff_member"),
+                subject_label=data.get("subject_label", ""),
+                due_on=data.get("due_on"),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Draft started. Save it as you go; submit it when it is complete.")
+            return redirect("audits:audit_edit", pk=audit.pk)
+    status = 400 if form.errors else 200
+    return render(request, "audits/audit_start.html", {"process": process, "form": form}, status=status)
+
+
+def _record_form_page(request, audit, *, amending):
+    form = AuditRecordForm(request.POST or None, audit=audit, owners=action_owner_choices(audit), amending=amending)
+    if request.method == "POST" and form.is_valid():
+        arguments = form.service_arguments()
+        action = request.POST.get("action", "save")
+        try:
+            with transaction.atomic():
+                if amending:
+                    audit_amend(actor=request.user, audit=audit, reason=form.cleaned_data["reason"], **arguments)
+                    messages.success(request, "Amendment saved. The original is kept in the history.")
+                else:
+                    audit_save(actor=request.user, audit=audit, **arguments)
+                    if action == "submit":
+                        audit_submit(actor=request.user, audit=audit)
+                        messages.success(request, "Submitted.")
+                    else:
+                        messages.success(request, "Draft saved.")
+        except ValidationError as error:
+            audit.refresh_from_db()
+            form.add_service_errors(error)
+        else:
+            if amending or action == "submit":
+                return redirect(audit)
+            return redirect("audits:audit_edit", pk=audit.pk)
+    status = 400 if form.errors else 200
+    template = "audits/audit_amend.html" if amending else "audits/audit_edit.html"
+    return render(request, template, {"audit": audit, "form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def audit_edit(request, pk):
+    audit = get_object_or_404(audits_for(request.user), pk=pk)
+    if audit.carried_out_by_id != request.user.pk:
+        raise PermissionDenied
+    if audit.status != AuditStatus.DRAFT:
+        messages.info(request, "This record is submitted: change it by amending it.")
+        return redirect(audit)
+    _log_if_case(request, audit)
+    return _record_form_page(request, audit, amending=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def audit_amend_view(request, pk):
+    audit = get_object_or_404(audits_for(request.user), pk=pk)
+    if not (audit.carried_out_by_id == request.user.pk or may_moderate(request.user)):
+        raise PermissionDenied
+    if audit.status == AuditStatus.DRAFT:
+        return redirect("audits:audit_edit", pk=audit.pk)
+    _log_if_case(request, audit)
+    return _record_form_page(request, audit, amending=True)
+
+
+@login_required
+def audit_detail(request, pk):
+    audit = get_object_or_404(audits_for(request.user), pk=pk)
+    _log_if_case(request, audit)
+    findings = audit.findings.select_related("outcome").order_by("outcome__position")
+    actions = audit.actions.select_related("owner", "finding__outcome")
+    history = audit.history.select_related("history_user").order_by("-history_date")
+    return render(
+        request,
+        "audits/audit.html",
+        {
+            "audit": audit,
+            "findings": findings,
+            "actions": actions,
+            "history": history,
+            "may_amend": audit.status != AuditStatus.DRAFT
+            and (audit.carried_out_by_id == request.user.pk or may_moderate(request.user)),
+            "may_moderate": _awaits_moderation_by(audit, request.user),
+            "moderation": getattr(audit, "moderation", None),
+        },
+    )
+
+
+def _awaits_moderation_by(audit, user) -> bool:
+    """A moderator may moderate this record now: submitted or amended, graded, made by someone else and
+    not moderated yet (a moderated record that is amended keeps its one moderation)."""
+    return (
+        may_moderate(user)
+        and audit.process.grades
+        and audit.status in (AuditStatus.SUBMITTED, AuditStatus.AMENDED)
+        and audit.carried_out_by_id != user.pk
+        and getattr(audit, "moderation", None) is None
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def audit_moderate_view(request, pk):
+    if not may_moderate(request.user):
+        raise PermissionDenied
+    audit = get_object_or_404(audits_for(request.user), pk=pk)
+    if not _awaits_moderation_by(audit, request.user):
+        # A draft, an ungraded or already moderated record, or one's own: no form to offer.
+        messages.info(request, "This record cannot be moderated: only someone else's submitted, graded record can.")
+        return redirect(audit)
+    form = ModerationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            audit_moderate(
+                actor=request.user,
+                audit=audit,
+                agreed=form.cleaned_data["agreed"] == "yes",
+                grade=form.cleaned_data.get("grade", ""),
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    for message in errors:
+                        form.add_error(field if field in form.fields else None, message)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(request, "Moderation recorded.")
+            return redirect(audit)
+    _log_if_case(request, audit)
+    status = 400 if form.errors else 200
+    return render(request, "audits/audit_moderate.html", {"audit": audit, "form": form}, status=status)
+
+
+@require_POST
+@login_required
+def action_done(request, pk):
+    # The owner reaches their own action even where the audit itself is outside their scope.
+    visible = Action.objects.filter(Q(audit__in=Audit.objects.for_user(request.user)) | Q(owner=request.user))
+    action = get_object_or_404(visible.select_related("audit"), pk=pk)
+    try:
+        action_complete(actor=request.user, action=action)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Action marked as done.")
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(next_url)
+    return redirect(action.audit)
+
+
+#
+# The audit list and its CSV
+#
+
+AUDIT_CSV_COLUMNS = [
+    "id",
+    "process",
+    "table",
+    "subject",
     "team",
-    "allocated_worker",
+    "carried_out_by",
+    "due_on",
+    "held_on",
+    "on_time",
     "status",
-    "closed_on",
-    "open_episodes",
+    "grade",
+    "moderated",
+    "moderation_agreed",
 ]
 
 
-class CaseListView(CaseScopedMixin, ListView):
-    queryset = Case.objects.all()
-    template_name = "audits/case_list.html"
-    paginate_by = 50
+# What a list row and the CSV show of each related row, and no more (a process's rules and texts, a
+# person's password hash and dates stay in the database).
+_PEOPLE = get_user_model().objects.only("username", "first_name", "last_name")
+LIST_PREFETCHES = (
+    Prefetch("process", queryset=Process.objects.only("name", "area")),
+    Prefetch("process__area", queryset=Area.objects.only("title")),
+    Prefetch("team", queryset=Team.objects.only("name")),
+    Prefetch("carried_out_by", queryset=_PEOPLE),
+    Prefetch("staff_member", queryset=_PEOPLE),
+)
 
-    def get_queryset(self):
-        self.filterset = self._filtered(self._page_shape())
-        return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
 
-    def _page_shape(self) -> str:
-        # The unfiltered list in reference order (what people open most) walks the reference index.
-        filters = {key: value for key, value in self.request.GET.items() if value and key not in ("page", "sort")}
-        return (
-            "exists"
-            if not filters and self.request.GET.get("sort", "reference") in ("reference", "-reference")
-            else "in"
+def _audit_list_queryset(request):
+    # Joined: only the case and the moderation. The small tables (processes, areas, teams, people) come
+    # by prefetch, one short query each: joined as well, PostgreSQL spent longer planning the page's
+    # ten-table query than running it (bench/audits.py). Ordered as the audits_audit_held_desc index.
+    queryset = (
+        Audit.objects.for_user(request.user)
+        .select_related("case", "moderation")
+        .prefetch_related(*LIST_PREFETCHES)
+        .order_by("-held_on", "-pk")
+    )
+    filterset = AuditFilterSet(request.GET or None, queryset=queryset)
+    return filterset, (filterset.qs if filterset.is_bound and filterset.is_valid() else queryset)
+
+
+@login_required
+def audit_list(request):
+    filterset, audits = _audit_list_queryset(request)
+    if any(value for key, value in request.GET.items() if key != "page"):
+        # Filtered: one pass over the matching audits counts them and their moderations together.
+        agreement = audits.aggregate(
+            total=Count("pk"),
+            moderated=Count("moderation"),
+            agreed=Count("moderation", filter=Q(moderation__agreed=True)),
         )
+    else:
+        # Everything the user may see: from the per-case tallies, not a pass over every audit.
+        agreement = Audit.objects.totals_for_user(request.user)
+    paginator = Paginator(audits, 50)
+    paginator.count = agreement["total"]  # already counted: spares the paginator its own COUNT(*)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    rate = round(100 * agreement["agreed"] / agreement["moderated"]) if agreement["moderated"] else None
+    return render(
+        request,
+        "audits/audit_list.html",
+        {
+            "filterset": filterset,
+            "page_obj": page,
+            "object_list": page.object_list,
+            "page_query": query.urlencode(),
+            "agreement": agreement,
+            "agreement_rate": rate,
+            "may_record": recordable_processes(request.user).exists(),
+        },
+    )
 
-    def _filtered(self, shape):
-        return CaseFilterSet(
-            self.request.GET or None, queryset=case_list(user=self.request.user, shape=shape), user=self.request.user
+
+@login_required
+def audit_export(request):
+    """The filtered list as CSV: what the user may see, no child's name (references only)."""
+    _, audits = _audit_list_queryset(request)
+    audits = list(audits)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(AUDIT_CSV_COLUMNS)
+    for audit in audits:
+        moderation = getattr(audit, "moderation", None)
+        late = audit.was_late
+        writer.writerow(
+            [
+                audit.pk,
+                audit.process.name,
+                audit.process.area.title,
+                audit.subject_display,
+                audit.team.name if audit.team else "",
+                audit.carried_out_by.get_full_name() or audit.carried_out_by.username,
+                audit.due_on or "",
+                audit.held_on or "",
+                "" if late is None else ("no" if late else "yes"),
+                audit.status,
+                audit.grade,
+                "yes" if moderation else "no",
+                "" if moderation is None else ("yes" if moderation.agreed else "no"),
+            ]
         )
-
-    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
-        if self._page_shape() == "exists":
-            # Unfiltered: every case the user may see, counted from their grants alone.
-            count = Case.objects.count_for_user(self.request.user)
-        else:
-            count = self.filterset.qs.order_by().count()
-        paginator = super().get_paginator(queryset, per_page, orphans, allow_empty_first_page, **kwargs)
-        paginator.count = count  # counted above, the cheaper way: spares the paginator its own COUNT(*)
-        return paginator
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        current_sort = query.get("sort", "reference")
-        sort_links = {}
-        for column in ("reference", "name", "team", "born"):
-            next_sort = f"-{column}" if current_sort == column else column
-            params = query.copy()
-            params["sort"] = next_sort
-            sort_links[column] = {
-                "query": params.urlencode(),
-                "aria": "ascending"
-                if current_sort == column
-                else "descending"
-                if current_sort == f"-{column}"
-                else "none",
-            }
-        without_sort = query.copy()
-        without_sort.pop("sort", None)
-        context.update(
-            filterset=self.filterset,
-            sort_links=sort_links,
-            page_query=query.urlencode(),
-            filtered=any(value for key, value in self.request.GET.items() if key not in ("page", "sort")),
-            export_query=without_sort.urlencode(),
-            sorts=SORTS,
-        )
-        return context
-
-
-class CaseDetailView(CaseScopedMixin, DetailView):
-    queryset = Case.objects.all()
-    template_name = "audits/case.html"
-    context_object_name = "case"
-
-    def get_queryset(self):
-        return case_detail_queryset(user=self.request.user)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        case = self.object
-        # Audits of this case the user may see (the case is in scope, so all its audits are).
-        context["audits"] = (
-            Audit.objects.for_user(self.request.user)
-            .filter(case=case)
-            .select_related("process", "carried_out_by")
-            .prefetch_related(
-                Prefetch(
-                    "findings",
-                    queryset=Finding.objects.exclude(judgement__in=["", "met"]).select_related("outcome"),
-                    to_attr="findings_short",
-                )
-            )
-            .order_by("-held_on", "-pk")
-        )
-        context["open_actions"] = (
-            Action.objects.filter(audit__case=case, status=ActionStatus.OPEN)
-            .select_related("owner", "audit", "audit__process")
-            .order_by("due_on")
-        )
-        context["may_record"] = recordable_processes(self.request.user).filter(subject_kind="case").exists()
-        return context
-
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        access_log_record(user=request.user, cases=[self.object], action=AccessAction.VIEWED, path=request.path)
-        return response
-
-
-class CaseHistoryView(CaseDetailView):
-    template_name = "audits/case_history.html"
-
-    def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        context = self.get_context_data(object=self.object, history=case_history(self.object))
-        access_log_record(user=request.user, cases=[self.object], action=AccessAction.VIEWED_HISTORY, path=request.path)
-        return self.render_to_response(context)
-
-
-class CaseExportView(CaseScopedMixin, ListView):
-    """The filtered case list as CSV. Each exported case is logged as seen by the user."""
-
-    queryset = Case.objects.all()
-
-    def get(self, request, *args, **kwargs):
-        filterset = CaseFilterSet(request.GET or None, queryset=case_list(user=request.user))
-        cases = list(filterset.qs if filterset.is_bound else filterset.queryset)
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(EXPORT_COLUMNS)
-        for case in cases:
-            writer.writerow(
-                [
-                    case.reference,
-                    case.child_name,
-                    case.date_of_birth.isoformat(),
-                    case.team.name,
-                    case.allocated_worker.get_full_name() if case.allocated_worker else "",
-                    case.status,
-                    case.closed_on.isoformat() if case.closed_on else "",
-                    "; ".join(episode.get_kind_display() for episode in case.open_episodes),
-                ]
-            )
-        # The path without its query: a search may hold a child's name, which the log must not keep.
+    cases = [audit.case for audit in audits if audit.case_id]
+    if cases:
         access_log_record(user=request.user, cases=cases, action=AccessAction.EXPORTED, path=request.path)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.csv"'
-        response["Cache-Control"] = "no-store"
-        return response
-
-
-class AccessLogView(PermissionRequiredMixin, ListView):
-    """Who looked at which case: for QA administrators. Shows references, never children's names."""
-
-    permission_required = "audits.view_accesslogentry"
-    template_name = "audits/access_log.html"
-    paginate_by = 100
-
-    def get_queryset(self):
-        self.filterset = AccessLogFilterSet(
-            self.request.GET or None, queryset=AccessLogEntry.objects.select_related("user", "case")
-        )
-        return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
-
-    def get_context_data(self, **kwargs):
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        return super().get_context_data(filterset=self.filterset, page_query=query.urlencode(), **kwargs)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="audits-{timezone.localtime():%Y%m%d-%H%M}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,6 +1,6 @@
 """The "audits" benchmark: the audit list at --audits synthetic audits (100,000 by default).
 
-It tops the throw-away database up to --audit-cases synthetic cases (audits.synthetic, as the "cases"
+It tops the throw-away database up to --audit-cases synthetic cases (demo.synthetic, as the "cases"
 scenario does; a run that measured cases already has them) and --audits synthetic audits with their
 findings, moderations, actions and conference or visit forms, then times, as a team manager (the
 audits of one team's cases and staff, through guardian's object permissions) and as a head of
@@ -24,7 +24,7 @@ GOAL_RATIO = 3
 
 def audits_benchmark(args):
     from audits.models import Audit
-    from audits.synthetic import (
+    from demo.synthetic import (
         HEAD_OF_SERVICE,
         TEAM_PREFIX,
         synthetic_audit_count,

@@ -1,7 +1,7 @@
 """The "cases" benchmark: how the case list scales with the number of cases.
 
 For each size (10k and 100k by default) it tops the throw-away database up with synthetic cases
-(audits.synthetic, the same code as `manage.py generate_synthetic`), then times, as a team manager
+(demo.synthetic, the same code as `manage.py generate_synthetic`), then times, as a team manager
 (one team's cases, through guardian's object permissions) and as a head of service (every case,
 through the role), GET /cases/ and the signed-in home page "/" (their requests interleaved, so both
 see the same load), and prints their ratio: the list should cost about as much as a page that
@@ -28,7 +28,7 @@ def parse_sizes(text: str) -> list[int]:
 
 
 def cases_benchmark(args):
-    from audits.synthetic import HEAD_OF_SERVICE, TEAM_PREFIX, synthetic_case_count, synthetic_generate
+    from demo.synthetic import HEAD_OF_SERVICE, TEAM_PREFIX, synthetic_case_count, synthetic_generate
     from workforce.models import Team
 
     for size in parse_sizes(args.sizes):

@@ -2,7 +2,7 @@
 by default), beside the home page in the same run.
 
 For each size it tops the throw-away database up to --audit-cases synthetic cases and that many
-synthetic audits (audits.synthetic, as the "audits" scenario does), gives each case audit a due item
+synthetic audits (demo.synthetic, as the "audits" scenario does), gives each case audit a due item
 (met by a submitted audit, on time or late; open for a draft, overdue or not), rebuilds the dashboard's
 rollups (timed: that is what the Celery task does every 10 minutes), then times GET /dashboard/ and the
 home page as a head of service (every team), a team manager (one team) and a scrutiny panel member
@@ -29,8 +29,8 @@ def parse_sizes(text: str) -> list[int]:
 
 
 def dashboard_benchmark(args):
-    from audits.dashboard_rollup import rollup_refresh
-    from audits.synthetic import HEAD_OF_SERVICE, TEAM_PREFIX
+    from dashboard.services import rollup_refresh
+    from demo.synthetic import HEAD_OF_SERVICE, TEAM_PREFIX
     from workforce.models import Team
 
     for size in parse_sizes(args.dashboard_audits):
@@ -65,7 +65,7 @@ def dashboard_benchmark(args):
 
 
 def _top_up(args, size):
-    from audits.synthetic import (
+    from demo.synthetic import (
         synthetic_audit_count,
         synthetic_audits_generate,
         synthetic_case_count,
@@ -94,8 +94,9 @@ def _due_items_top_up() -> int:
     """A due item for each synthetic case audit that has none yet, written by the database: done by the
     audit (on time when held by its due date) for a submitted one, open for a draft (overdue once its
     due date has passed). Keys name the audit, so a rerun adds only the new audits' items."""
-    from audits.models import Audit, DueItem
-    from audits.synthetic import AUDIT_SUMMARY
+    from audits.models import Audit
+    from demo.synthetic import AUDIT_SUMMARY
+    from timeliness.models import DueItem
 
     table = connection.ops.quote_name(DueItem._meta.db_table)
     audits = connection.ops.quote_name(Audit._meta.db_table)

@@ -1,6 +1,6 @@
 """The "due_items" benchmark: plan_due_items over synthetic episodes, at --due-items sizes.
 
-It tops the throw-away database up with synthetic cases and their episodes (audits.synthetic, shaped
+It tops the throw-away database up with synthetic cases and their episodes (demo.synthetic, shaped
 like the demo: looked-after children have a statutory visit every 6 weeks, plans a visit every 10
 working days, ...), calibrating how many cases give the wanted number of due items, then runs the
 planner in a fresh child process (so its peak memory is the planner's, not the generator's) and prints
@@ -57,8 +57,8 @@ def _plan_in_child() -> dict:
 
 
 def due_items_benchmark(args):
-    from audits.models import DueItem
-    from audits.synthetic import synthetic_case_count, synthetic_generate
+    from demo.synthetic import synthetic_case_count, synthetic_generate
+    from timeliness.models import DueItem
 
     if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(("file:", ":memory:")):
         sys.exit("bench due_items: needs a database a child process can open (PostgreSQL, or a file)")
@@ -104,8 +104,8 @@ def _child(today: str, horizon: str) -> None:
     django.setup()
     from django.db import connection as child_connection
 
-    from audits.due_planning import PlanStats, plan_due_items
-    from audits.models import DueItem
+    from timeliness.models import DueItem
+    from timeliness.planning import PlanStats, plan_due_items
 
     queries = 0
 

@@ -84,7 +84,7 @@ def _people(people: int):
 
 def _items(count: int, process, worker_ids: list[int], seed: int) -> None:
     """Empty the reminder tables and write `count` open due items (a throw-away database: TRUNCATE)."""
-    from audits.models import DueItem, Notification, Reminder
+    from timeliness.models import DueItem, Notification, Reminder
 
     rng = random.Random(seed)
     tables = [model._meta.db_table for model in (Reminder, Notification, DueItem)]
@@ -155,8 +155,8 @@ def _child(today: str) -> None:
     from django.core import mail
     from django.db import connection as child_connection
 
-    from audits.models import Reminder
-    from audits.reminders import send_reminders
+    from timeliness.models import Reminder
+    from timeliness.reminders import send_reminders
 
     day = date.fromisoformat(today)
     queries = 0

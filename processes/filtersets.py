@@ -1,9 +1,9 @@
 import django_filters
 from django import forms
 
+from core.widgets import Select
 from processes.models import Process, Role
 from processes.selectors import process_search
-from qa_portal.widgets import Select
 
 
 class ProcessFilterSet(django_filters.FilterSet):

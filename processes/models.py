@@ -11,10 +11,10 @@ from django.urls import reverse
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from core.models import BaseModel, TimestampedModel
+from core.querysets import ScopedQuerySet
 from processes.choices import SubjectKind
 from processes.roles import Scope
-from qa_portal.models import BaseModel, TimestampedModel
-from qa_portal.querysets import ScopedQuerySet
 
 
 class Role(BaseModel):

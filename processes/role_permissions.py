@@ -2,7 +2,7 @@
 
 Only permissions to act (load the catalogue, manage people, import cases) and to read the access
 log: never a model-wide *view* permission on child data, which would reach every case. Case access
-is granted per case (guardian object permissions); see qa_portal.querysets.
+is granted per case (guardian object permissions); see core.querysets.
 """
 
 ROLE_MODEL_PERMISSIONS: dict[str, tuple[str, ...]] = {
@@ -14,9 +14,9 @@ ROLE_MODEL_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "processes.add_scheduleoverride",
         "processes.change_scheduleoverride",
         "processes.delete_scheduleoverride",
-        "audits.add_case",
-        "audits.change_case",
-        "audits.view_accesslogentry",
+        "cases.add_case",
+        "cases.change_case",
+        "cases.view_accesslogentry",
         "workforce.add_team",
         "workforce.change_team",
         "workforce.add_staffprofile",

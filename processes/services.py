@@ -10,13 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.history import save_with_history
 from processes.catalogue_files import CatalogueError, LoadedTable
 from processes.fixture_schema import ProcessEntry
 from processes.models import Area, Process, ProcessGroupObjectPermission, RequiredOutcome, Role, ScheduleOverride
 from processes.role_permissions import ROLE_MODEL_PERMISSIONS
 from processes.roles import ROLES, expand_role_keys
 from processes.schedules import override_errors
-from qa_portal.services import save_with_history
 
 SYSTEM_USERNAME = "system"
 RECORD_PERMISSION = "record_process"

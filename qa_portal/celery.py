@@ -24,25 +24,25 @@ app.conf.beat_schedule = {
     },
     # 01:30 every night: https://crontab.guru/#30_1_*_*_*
     "plan-due-items": {
-        "task": "audits.due_tasks.plan_due_items_nightly",
+        "task": "timeliness.tasks.plan_due_items_nightly",
         "schedule": crontab(minute=30, hour=1),
         "options": {"expires": 6 * 3600},
     },
     # 07:00 Monday to Friday, after planning: https://crontab.guru/#0_7_*_*_1-5
     "send-reminders": {
-        "task": "audits.reminder_tasks.send_reminders_task",
+        "task": "timeliness.tasks.send_reminders_task",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon-fri"),
         "options": {"expires": 3600},
     },
     # Every 10 minutes: https://crontab.guru/#*/10_*_*_*_* (the dashboard shows how fresh its figures are)
     "refresh-dashboard": {
-        "task": "audits.dashboard_tasks.refresh_dashboard_task",
+        "task": "dashboard.tasks.refresh_dashboard_task",
         "schedule": crontab(minute="*/10"),
         "options": {"expires": 9 * 60},
     },
     # 02:30 on the 1st of each month: https://crontab.guru/#30_2_1_*_*
     "draw-samples": {
-        "task": "audits.sample_tasks.draw_samples_task",
+        "task": "timeliness.tasks.draw_samples_task",
         "schedule": crontab(minute=30, hour=2, day_of_month=1),
         "options": {"expires": 24 * 3600},
     },

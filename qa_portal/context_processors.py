@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from qa_portal.querysets import may_see_cases
+from cases.scope import may_see_cases
 
 
 def service(request):
@@ -20,7 +20,7 @@ def service(request):
 
 
 def _unread(user) -> int:
-    from audits.reminders import unread_count
+    from timeliness.reminders import unread_count
 
     return unread_count(user)
 
@@ -32,6 +32,6 @@ def _leads_a_process(user) -> bool:
 
 
 def _may_open_dashboard(user) -> bool:
-    from audits.dashboard import may_open_dashboard
+    from dashboard.selectors import may_open_dashboard
 
     return may_open_dashboard(user)

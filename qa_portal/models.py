@@ -1,26 +1,6 @@
 """Shared model bases, and the few rows the project itself keeps (the beat heartbeat)."""
 
 from django.db import models
-from simple_history.models import HistoricalRecords
-
-
-class TimestampedModel(models.Model):
-    """Creation and change times, for every model people change."""
-
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        abstract = True
-
-
-class BaseModel(TimestampedModel):
-    """Timestamps plus django-simple-history: every change people make keeps a history row."""
-
-    history = HistoricalRecords(inherit=True)
-
-    class Meta:
-        abstract = True
 
 
 class Heartbeat(models.Model):

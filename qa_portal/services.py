@@ -11,14 +11,3 @@ def heartbeat_record(*, name: str = BEAT_HEARTBEAT) -> Heartbeat:
     """Record that the periodic job `name` ran now."""
     heartbeat, _ = Heartbeat.objects.update_or_create(name=name, defaults={"last_seen_at": timezone.now()})
     return heartbeat
-
-
-def save_with_history(instance, *, actor, reason: str = "", validate: bool = True, **save_kwargs):
-    """Validate and save, recording who made the change (and why) in the row's history."""
-    instance._history_user = actor
-    if reason:
-        instance._change_reason = reason
-    if validate:
-        instance.full_clean()
-    instance.save(**save_kwargs)
-    return instance

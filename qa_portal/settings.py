@@ -53,11 +53,20 @@ INSTALLED_APPS = [
     "django_filters",
     "crispy_forms",
     "crispy_forms_gds",
-    "qa_portal",
+    # The project's apps, bottom layer first: each imports only from the apps above it in this list
+    # (docs/architecture.md; the layering contract in pyproject.toml checks it).
+    "core",
     "processes",
     "workforce",
+    "cases",
     "audits",
+    "timeliness",
+    "dashboard",
+    "qa_portal",
 ]
+# Fictional demo and synthetic data: development only (load_demo refuses to run with DEBUG off, too).
+if DEBUG:
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

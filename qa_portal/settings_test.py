@@ -14,6 +14,10 @@ os.environ.setdefault("STATIC_MANIFEST", "false")
 from qa_portal.settings import *  # noqa: E402,F403
 from qa_portal.settings import BASE_DIR, env_str  # noqa: E402
 
+# The tests cover the demo and synthetic data too, whatever DEBUG says.
+if "demo" not in INSTALLED_APPS:  # noqa: F405
+    INSTALLED_APPS.append("demo")  # noqa: F405
+
 # Test client and the browser tests speak plain HTTP to the test server.
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

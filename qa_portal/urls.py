@@ -4,8 +4,8 @@ from django.contrib.auth.views import LoginView
 from django.urls import include, path
 
 from qa_portal import views
-from qa_portal.forms import LoginForm
-from qa_portal.password_reset import ThrottledPasswordResetView
+from workforce.forms import LoginForm
+from workforce.password_reset import ThrottledPasswordResetView
 from workforce.services import link_lifetime
 
 urlpatterns = [
@@ -23,7 +23,10 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("processes/", include("processes.urls")),
+    path("", include("cases.urls")),
     path("", include("audits.urls")),
+    path("", include("timeliness.urls")),
+    path("", include("dashboard.urls")),
     path("workforce/", include("workforce.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -18,8 +18,8 @@ from qa_portal.services import BEAT_HEARTBEAT
 def home(request):
     """The signed-in user's work: what they owe (due and overdue), their team's (for team managers),
     what was escalated to them, their open actions and drafts."""
-    from audits.due_views import escalated_due_items, my_due_items, team_due_items
     from audits.selectors import my_drafts, my_open_actions
+    from timeliness.views import escalated_due_items, my_due_items, team_due_items
 
     return render(
         request,

@@ -9,11 +9,11 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 
-from audits.models import Case, Episode
-from audits.services import case_save
+from cases.models import Case, Episode
+from cases.services import case_save
+from core.history import save_with_history
 from processes.models import Area, Role
 from processes.services import roles_sync, system_user
-from qa_portal.services import save_with_history
 from tests.factories import UserFactory
 from workforce.models import StaffProfile
 from workforce.services import staff_profile_save, team_create

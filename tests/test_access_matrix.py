@@ -11,7 +11,7 @@ from string import Formatter
 import pytest
 from django.utils import timezone
 
-from audits.recording import audit_save, audit_start, audit_submit
+from audits.services import audit_save, audit_start, audit_submit
 from processes.models import Process
 from tests.cast import ROLE_NAMES
 
@@ -87,7 +87,7 @@ MATRIX = [
     ("team add", "/workforce/teams/add/", QA_ADMIN_ONLY),
     ("staff list", "/workforce/staff/", QA_ADMIN_ONLY),
     ("staff add", "/workforce/staff/add/", QA_ADMIN_ONLY),
-    # Recording (audits.recording_views). Action done (/actions/<pk>/done/) answers POST only: see
+    # Recording (audits.views). Action done (/actions/<pk>/done/) answers POST only: see
     # tests/audits/test_recording_views.py, which also covers every write role by role.
     ("audit list", "/audits/", EVERYONE),
     ("audit export", "/audits/export.csv", EVERYONE),

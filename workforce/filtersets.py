@@ -1,8 +1,8 @@
 import django_filters
 from django import forms
 
+from core.widgets import Select
 from processes.models import Role
-from qa_portal.widgets import Select
 from workforce.models import StaffProfile, Team
 from workforce.selectors import staff_search
 

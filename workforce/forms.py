@@ -4,12 +4,13 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.form_fields import GovDateField
 from processes.models import Area, Role
-from qa_portal.form_fields import GovDateField
 from workforce.models import StaffProfile, Team
 from workforce.selectors import staff_users
 
@@ -275,3 +276,40 @@ class StaffEditForm(StaffProfileForm):
             # On the field, so the error summary links to it (the model's constraint would be a form-wide error).
             self.add_error("left_on", "The leaving date must be the same as or after the start date")
         return cleaned
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form, laid out and worded as a GOV.UK form.
+
+    AuthenticationForm passes the request to authenticate(), which django-axes needs to count failures.
+    """
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
+        "inactive": "This account is inactive. Contact the QA administrator.",
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+        # The error summary replaces browser validation and the autofocus jump past the page heading.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
+
+        self.helper = FormHelper()
+        # The template writes the <form> and its csrf_token, with the "next" field inside.
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Field.text("username", field_width=20, autocomplete="username", spellcheck="false", autocapitalize="none"),
+            Field.text("password", field_width=20, autocomplete="current-password"),
+            Button("submit", "Sign in"),
+        )
+
+    def full_clean(self):
+        super().full_clean()
+        # crispy-forms-gds marks text inputs with errors but not password inputs.
+        if self.errors.get("password"):
+            widget = self.fields["password"].widget
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} govuk-input--error".strip()

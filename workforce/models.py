@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from qa_portal.models import BaseModel, TimestampedModel
+from core.models import BaseModel, TimestampedModel
 
 
 class Team(BaseModel):

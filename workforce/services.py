@@ -15,9 +15,9 @@ from django.utils.crypto import get_random_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from core import emails
+from core.history import save_with_history
 from processes.models import Role
-from qa_portal.services import save_with_history
-from workforce import emails
 from workforce.models import StaffProfile, Team
 
 User = get_user_model()

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from django_filters.views import FilterView
 
-from qa_portal.mixins import PermissionRequiredMixin
+from core.mixins import PermissionRequiredMixin
 from workforce import selectors, services
 from workforce.filtersets import StaffFilterSet
 from workforce.forms import StaffCreateForm, StaffEditForm, TeamForm

@@ -8,13 +8,17 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from audits.choices import AuditStatus, CaseStatus, DueStatus, Grade, Judgement
-from audits.dashboard_rollup import rollup_refresh
-from audits.models import Audit, Case, DueItem, Finding, Moderation
-from audits.services import case_save
+from audits.choices import AuditStatus, Grade, Judgement
+from audits.models import Audit, Finding, Moderation
+from cases.choices import CaseStatus
+from cases.models import Case
+from cases.services import case_save
+from dashboard.services import rollup_refresh
 from processes.models import Process, RequiredOutcome
 from processes.services import system_user
 from tests.cast import area
+from timeliness.choices import DueStatus
+from timeliness.models import DueItem
 
 TODAY = timezone.localdate()
 GRADES = [Grade.OUTSTANDING, Grade.GOOD, Grade.REQUIRES_IMPROVEMENT, Grade.INADEQUATE]

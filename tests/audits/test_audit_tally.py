@@ -6,11 +6,12 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from audits.choices import AuditStatus
-from audits.models import Action, Audit, CaseAuditTally, DueItem, Finding, Moderation
-from audits.recording import audit_amend, audit_moderate
-from audits.services import case_transfer
+from audits.models import Action, Audit, CaseAuditTally, Finding, Moderation
+from audits.services import audit_amend, audit_moderate
+from cases.services import case_transfer
 from tests.audits.test_recording_views import completed, record
 from tests.cast import ROLE_NAMES
+from timeliness.models import DueItem
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue_once")]
 

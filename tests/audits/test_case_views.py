@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from audits.choices import AccessAction
-from audits.models import AccessLogEntry, Case, CaseGroupObjectPermission, Episode
+from cases.choices import AccessAction
+from cases.models import AccessLogEntry, Case, CaseGroupObjectPermission, Episode
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def test_the_export_holds_exactly_the_cases_in_the_users_scope(client, cast):
 
 
 def test_a_transfer_moves_access_to_the_new_team(client, cast):
-    from audits.services import case_transfer
+    from cases.services import case_transfer
 
     case = cast.cases["assessment_unchaired"]
     case_transfer(actor=cast["qa.admin"], case=case, team=cast.teams["cic"])
@@ -63,7 +63,7 @@ def test_a_transfer_moves_access_to_the_new_team(client, cast):
 
 
 def test_the_transfer_is_recorded_in_history_with_the_acting_user(cast):
-    from audits.services import case_transfer
+    from cases.services import case_transfer
 
     case = cast.cases["assessment_unchaired"]
     case_transfer(actor=cast["qa.admin"], case=case, team=cast.teams["cic"])
@@ -179,7 +179,7 @@ def test_the_database_refuses_to_change_or_delete_an_access_log_entry(client, ca
 def test_the_history_page_lists_who_changed_what(client, cast):
     case = cast.cases["cic"]
     case.language = "Welsh"
-    from audits.services import case_save
+    from cases.services import case_save
 
     case_save(actor=cast["tm.cic"], case=case, reason="Language recorded at visit")
     client.force_login(cast["tm.cic"])
@@ -196,7 +196,7 @@ def test_the_history_page_lists_who_changed_what(client, cast):
 
 def add_cases(team, count: int):
     """Bulk cases with their team grant and an open episode (the list's prefetch has work to do)."""
-    from audits.services import view_case_permission
+    from cases.services import view_case_permission
 
     start = Case.objects.count()
     cases = Case.objects.bulk_create(

@@ -13,8 +13,13 @@ from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
-from audits.choices import AccessAction, AuditStatus, CaseStatus, DueStatus, Judgement
-from audits.dashboard import (
+from audits.choices import AuditStatus, Judgement
+from audits.models import Audit, Finding, Moderation
+from cases.choices import AccessAction, CaseStatus
+from cases.models import AccessLogEntry, Case
+from dashboard.charts import dashboard_charts
+from dashboard.models import AuditRollup, CoverageRollup, DashboardRefresh, DueRollup, FindingRollup
+from dashboard.selectors import (
     SUPPRESSED_COUNT,
     SUPPRESSED_RATE,
     TABLE_KEYS,
@@ -28,24 +33,12 @@ from audits.dashboard import (
     never_audited_table,
     resolve_period,
 )
-from audits.dashboard_charts import dashboard_charts
-from audits.dashboard_rollup import latest_refresh, rollup_refresh
-from audits.models import (
-    AccessLogEntry,
-    Audit,
-    AuditRollup,
-    Case,
-    CoverageRollup,
-    DashboardRefresh,
-    DueItem,
-    DueRollup,
-    Finding,
-    FindingRollup,
-    Moderation,
-)
+from dashboard.services import latest_refresh, rollup_refresh
 from processes.models import Process, RequiredOutcome
 from processes.timescales import add_months
 from tests.audits.dashboard_data import GRADES, TODAY, build
+from timeliness.choices import DueStatus
+from timeliness.models import DueItem
 
 pytestmark = pytest.mark.django_db
 
@@ -429,12 +422,12 @@ def test_the_page_says_when_figures_were_never_worked_out(client, cast):
 
 
 def test_the_refresh_task_runs_and_beat_runs_it_every_ten_minutes(cast, data):
-    from audits.tasks import refresh_dashboard_task
+    from dashboard.tasks import refresh_dashboard_task
     from qa_portal.celery import app
 
     assert refresh_dashboard_task.delay().get() > 0
     entry = app.conf.beat_schedule["refresh-dashboard"]
-    assert entry["task"] == "audits.dashboard_tasks.refresh_dashboard_task"
+    assert entry["task"] == "dashboard.tasks.refresh_dashboard_task"
 
 
 #

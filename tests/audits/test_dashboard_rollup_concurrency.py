@@ -6,8 +6,8 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from audits.dashboard_rollup import rollup_refresh
-from audits.models import AuditRollup, DueRollup, FindingRollup
+from dashboard.models import AuditRollup, DueRollup, FindingRollup
+from dashboard.services import rollup_refresh
 from tests.audits.dashboard_data import TODAY, build
 from tests.cast import build_cast
 

@@ -11,10 +11,12 @@ from django.db import transaction
 from django.db.models import Count
 from django.test import override_settings
 
-from audits.choices import AuditStatus, CaseStatus, EpisodeKind, Judgement
-from audits.demo import CASE_AREAS, DEMO_PASSWORD_DEFAULT, DEMO_USERNAMES
-from audits.demo_audits import demo_audits_load
-from audits.models import Audit, Case, CaseGroupObjectPermission, CaseUserObjectPermission, Episode, Finding, Moderation
+from audits.choices import AuditStatus, Judgement
+from audits.models import Audit, Finding, Moderation
+from cases.choices import CaseStatus, EpisodeKind
+from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, Episode
+from demo.data import CASE_AREAS, DEMO_PASSWORD_DEFAULT, DEMO_USERNAMES
+from demo.records import demo_audits_load
 from processes.models import Area
 from workforce.models import StaffProfile, Team
 

@@ -7,13 +7,14 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
-from audits.choices import DueStatus
-from audits.due_planning import due_items_cancel_after, due_items_satisfy, plan_due_items
-from audits.due_tasks import plan_after_submit
-from audits.models import DueItem, Episode
-from audits.recording import audit_save, audit_start, audit_submit
+from audits.services import audit_save, audit_start, audit_submit
+from cases.models import Episode
 from processes.models import Process
 from tests.audits.test_recording import complete
+from timeliness.choices import DueStatus
+from timeliness.models import DueItem
+from timeliness.planning import due_items_cancel_after, due_items_satisfy, plan_due_items
+from timeliness.tasks import plan_after_submit
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from audits.choices import DueStatus
-from audits.due_planning import plan_due_items
-from audits.models import Case, DueItem
+from cases.models import Case
 from processes.models import Process
+from timeliness.choices import DueStatus
+from timeliness.models import DueItem
+from timeliness.planning import plan_due_items
 
 pytestmark = pytest.mark.django_db
 
@@ -143,8 +144,8 @@ def _escalate(cast, count, *, to):
     """`count` overdue items of sw.assessment, each escalated to `to` (a sent escalation row)."""
     from django.utils import timezone
 
-    from audits.choices import ReminderStage
-    from audits.models import Reminder
+    from timeliness.choices import ReminderStage
+    from timeliness.models import Reminder
 
     process = Process.objects.get(key="cic-statutory-visits")
     items = DueItem.objects.bulk_create(
@@ -201,7 +202,7 @@ def test_the_home_pages_escalated_section_costs_the_same_queries_at_10_and_5000_
     client.get("/")  # the first request fills per-process caches (content types): not the page's cost
     small = _queries(client, "/")
     assert len(client.get("/").context["escalated_due"]) == 10
-    from audits.models import Reminder
+    from timeliness.models import Reminder
 
     Reminder.objects.all().delete()
     DueItem.objects.all().delete()

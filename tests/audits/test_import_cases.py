@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from audits.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, Episode
+from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, Episode
 from processes.models import Area, Role
 from processes.services import system_user
 from tests.factories import UserFactory, user_with_roles

@@ -7,8 +7,8 @@ from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from audits.forms import MAX_CASE_FILE_BYTES
-from audits.models import Case, Episode
+from cases.forms import MAX_CASE_FILE_BYTES
+from cases.models import Case, Episode
 from processes.services import system_user
 from tests.audits.test_import_cases import GOOD, people, teams  # noqa: F401 (fixtures)
 from workforce.services import team_update

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from audits.choices import AuditStatus
 from audits.models import Action, Audit, ConferenceRecord, Finding, Moderation, VisitRecord
-from audits.recording import (
+from audits.services import (
     action_complete,
     audit_amend,
     audit_moderate,

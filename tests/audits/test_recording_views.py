@@ -14,9 +14,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from audits.choices import AccessAction, ActionStatus, AuditStatus, Judgement
-from audits.models import AccessLogEntry, Action, Audit, ConferenceRecord, Finding, Moderation, VisitRecord
-from audits.recording import audit_moderate, audit_save, audit_start, audit_submit
+from audits.choices import ActionStatus, AuditStatus, Judgement
+from audits.models import Action, Audit, ConferenceRecord, Finding, Moderation, VisitRecord
+from audits.services import audit_moderate, audit_save, audit_start, audit_submit
+from cases.choices import AccessAction
+from cases.models import AccessLogEntry
 from processes.models import Process, RequiredOutcome
 from tests.cast import ROLE_NAMES
 

@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 from django.core import mail
 
-from audits.models import DueItem, Reminder
-from audits.reminder_tasks import send_reminders_task
 from processes.models import Process
 from tests.cast import area
 from tests.factories import UserFactory
+from timeliness.models import DueItem, Reminder
+from timeliness.tasks import send_reminders_task
 
 BROKER = os.environ.get("CELERY_BROKER_URL", "")
 

@@ -9,18 +9,12 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from audits.choices import DueStatus, ReminderStage
-from audits.models import DueItem, Notification, Reminder
-from audits.reminders import (
-    Thresholds,
-    WorkingDaysLate,
-    recipients_due,
-    send_reminders,
-    unread_count,
-)
 from processes.models import ClosureDay, Process
 from processes.timescales import NO_CLOSURES, working_days_between
 from tests.cast import area
+from timeliness.choices import DueStatus, ReminderStage
+from timeliness.models import DueItem, Notification, Reminder
+from timeliness.reminders import Thresholds, WorkingDaysLate, recipients_due, send_reminders, unread_count
 from workforce.models import StaffProfile
 
 pytestmark = pytest.mark.django_db
@@ -364,7 +358,7 @@ def test_emails_name_no_child_and_no_date_of_birth(people):
             assert case.child_name not in text
             assert "14/03/2015" not in text and "14 March 2015" not in text and "2015-03-14" not in text
         assert case.reference in message.body
-        assert reverse("audits:case_detail", kwargs={"pk": case.pk}) in message.body
+        assert reverse("cases:case_detail", kwargs={"pk": case.pk}) in message.body
     for notification in Notification.objects.all():
         assert case.child_name not in notification.body
 
@@ -413,7 +407,7 @@ def test_a_closure_day_row_is_used(people):
 
 
 def test_the_task_sends_the_reminders(people, settings):
-    from audits.reminder_tasks import send_reminders_task
+    from timeliness.tasks import send_reminders_task
 
     due(people["tm.assessment"], date(2026, 12, 22))
     assert send_reminders_task.delay("2026-12-29").get() == 1
@@ -428,14 +422,14 @@ def test_notifications_list_newest_first_and_mark_all_read(client, people):
     assert unread_count(worker) == 2
 
     client.force_login(worker)
-    response = client.get(reverse("audits:notification_list"))
+    response = client.get(reverse("timeliness:notification_list"))
     assert response.status_code == 200
     text = response.content.decode()
     assert text.index("Newer") < text.index("Older")
     assert "Not yours" not in text
 
-    assert client.get(reverse("audits:notifications_read")).status_code == 405
-    response = client.post(reverse("audits:notifications_read"))
+    assert client.get(reverse("timeliness:notifications_read")).status_code == 405
+    response = client.post(reverse("timeliness:notifications_read"))
     assert response.status_code == 302
     assert unread_count(worker) == 0
     assert unread_count(people["tm.assessment"]) == 1
@@ -445,13 +439,13 @@ def test_notifications_are_paginated(client, people):
     worker = people["sw.assessment"]
     Notification.objects.bulk_create([Notification(user=worker, subject=f"N{i}", body="") for i in range(30)])
     client.force_login(worker)
-    response = client.get(reverse("audits:notification_list"), {"page": 2})
+    response = client.get(reverse("timeliness:notification_list"), {"page": 2})
     assert response.status_code == 200
     assert len(response.context["object_list"]) == 5
 
 
 def test_notifications_need_sign_in(client):
-    response = client.get(reverse("audits:notification_list"))
+    response = client.get(reverse("timeliness:notification_list"))
     assert response.status_code == 302
     assert unread_count(mock.Mock(is_authenticated=False)) == 0
 
@@ -461,7 +455,8 @@ def test_the_migration_to_one_row_per_person_drops_unsent_claims_and_gives_every
 ):
     import importlib
 
-    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
     from django.utils import timezone
 
     from processes.models import Role
@@ -475,7 +470,9 @@ def test_the_migration_to_one_row_per_person_drops_unsent_claims_and_gives_every
     )
     Reminder.objects.create(due_item=unsent_item, stage=ReminderStage.DUE_SOON, recipient=people["tm.assessment"])
 
-    migration.one_row_per_person(apps, None)
+    # The function runs on the models as they were at that migration (they have moved app since).
+    state = MigrationLoader(connection).project_state(("audits", "0007_lean_due_item_indexes_reminder_per_recipient"))
+    migration.one_row_per_person(state.apps, None)
 
     assert not Reminder.objects.filter(sent_at__isnull=True).exists()
     heads = sent_item.reminders.filter(stage=ReminderStage.ESCALATED_HEAD, sent_at__isnull=False)

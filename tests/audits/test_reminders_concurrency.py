@@ -13,11 +13,11 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection, connections
 
-from audits.models import DueItem, Reminder
-from audits.reminders import send_reminders
 from processes.models import Process
 from tests.cast import area
 from tests.factories import UserFactory
+from timeliness.models import DueItem, Reminder
+from timeliness.reminders import send_reminders
 
 TODAY = date(2026, 12, 29)
 

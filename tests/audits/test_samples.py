@@ -8,14 +8,17 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from audits.choices import AuditStatus, DueSource
-from audits.models import Audit, Case, DueItem, Episode, SampleDraw
-from audits.sample_tasks import draw_samples_task
-from audits.samples import draw_samples, sample_due_on, sample_rederive, sample_size
-from audits.services import case_save
+from audits.choices import AuditStatus
+from audits.models import Audit
+from cases.models import Case, Episode
+from cases.services import case_save
+from core.history import save_with_history
 from processes.models import Process
 from processes.services import system_user
-from qa_portal.services import save_with_history
+from timeliness.choices import DueSource
+from timeliness.models import DueItem, SampleDraw
+from timeliness.samples import draw_samples, sample_due_on, sample_rederive, sample_size
+from timeliness.tasks import draw_samples_task
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +140,7 @@ def test_a_draw_the_database_refuses_is_skipped_and_the_others_stand(samples, mo
     yos_cases(samples, 10)
     first = draw_samples(period=OCTOBER)
     counts = (SampleDraw.objects.count(), DueItem.objects.count())
-    monkeypatch.setattr("audits.samples._drawn_already", lambda identity: False)
+    monkeypatch.setattr("timeliness.samples._drawn_already", lambda identity: False)
     SampleDraw.objects.filter(process__key="yos-intervention-plans").update(period=date(2026, 9, 1))
     again = draw_samples(period=OCTOBER)
     # Only the draw that was moved away is made again; every other one is refused and skipped.

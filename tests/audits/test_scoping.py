@@ -4,8 +4,8 @@ model-wide permission, and every grant matches the case's team and people."""
 import pytest
 from django.contrib.auth.models import Group, Permission
 
-from audits.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission
-from audits.services import case_save, case_transfer
+from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission
+from cases.services import case_save, case_transfer
 from processes.services import roles_sync, system_user
 
 pytestmark = pytest.mark.django_db
@@ -88,11 +88,11 @@ def test_object_permissions_are_read_for_scope_in_one_place_only():
     root = Path(__file__).resolve().parents[2]
     readers = sorted(
         path.relative_to(root).as_posix()
-        for folder in ("qa_portal", "processes", "audits", "workforce")
+        for folder in ("core", "processes", "workforce", "cases", "audits", "timeliness", "dashboard", "qa_portal", "demo")
         for path in (root / folder).rglob("*.py")
         if "migrations" not in path.parts and any(name in path.read_text(encoding="utf-8") for name in SCOPE_READERS)
     )
-    assert readers == ["qa_portal/querysets.py"]
+    assert readers == ["core/querysets.py"]
 
 
 def test_one_person_granted_a_process_in_the_admin_may_record_it(cast):
@@ -133,5 +133,5 @@ def test_a_case_granted_to_a_worker_and_to_their_team_is_counted_once(cast):
 
     manager = cast["tm.assessment"]
     case = Case.objects.for_user(manager).first()
-    assign_perm("audits.view_case", manager, case)  # now granted both directly and through the team
+    assign_perm("cases.view_case", manager, case)  # now granted both directly and through the team
     assert Case.objects.count_for_user(manager) == Case.objects.for_user(manager).count()

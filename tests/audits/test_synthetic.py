@@ -10,9 +10,9 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count
 
-from audits.demo import CASE_AREAS
-from audits.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, Episode
-from audits.synthetic import HEAD_OF_SERVICE, TEAM_PREFIX, synthetic_generate
+from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, Episode
+from demo.data import CASE_AREAS
+from demo.synthetic import HEAD_OF_SERVICE, TEAM_PREFIX, synthetic_generate
 from processes.models import Area
 from workforce.models import Team
 

@@ -174,7 +174,7 @@ def test_calendar_intervals_ignore_weekends_and_bank_holidays():
 
 
 #
-# next_due_after (used by audits.recording)
+# next_due_after (used by audits.services)
 #
 
 

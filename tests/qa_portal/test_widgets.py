@@ -32,7 +32,7 @@ def test_a_multiple_select_marks_every_chosen_option():
 
 
 def test_the_python_select_writes_the_same_markup_as_djangos():
-    from qa_portal.widgets import Select
+    from core.widgets import Select
 
     attrs = {"class": "govuk-select", "id": "id_team", "required": True}
     ours = Select(choices=CHOICES, attrs=attrs).render("team", "2")
@@ -43,7 +43,7 @@ def test_the_python_select_writes_the_same_markup_as_djangos():
 
 
 def test_the_python_select_escapes_what_it_is_given():
-    from qa_portal.widgets import Select
+    from core.widgets import Select
 
     html = Select(choices=[("<x>", "<script>alert(1)</script>")]).render('a"b', None)
     assert "<script>" not in html and "&lt;script&gt;" in html

@@ -13,12 +13,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.test import Client
 
-from audits.models import Case
+from cases.models import Case
+from core import emails
 from processes.models import Role
 from processes.services import roles_sync, system_user
 from tests.factories import user_with_roles
 from tests.workforce.factories import staff_member, team_created
-from workforce import emails, services
+from workforce import services
 from workforce.models import StaffProfile
 
 pytestmark = pytest.mark.django_db
@@ -244,7 +245,7 @@ def test_a_qa_administrator_sends_a_new_invitation_and_the_history_records_it(ad
 
 def test_a_mail_server_failure_is_shown_and_records_no_invitation(admin_client, member):
     before = member.history.count()
-    with mock.patch("workforce.emails.EmailMultiAlternatives.send", side_effect=SMTPException("down")):
+    with mock.patch("core.emails.EmailMultiAlternatives.send", side_effect=SMTPException("down")):
         response = admin_client.post(f"/workforce/staff/{member.pk}/invite/", follow=True)
     assert "The invitation could not be sent. Try again later." in response.content.decode()
     assert member.history.count() == before
@@ -254,7 +255,7 @@ def test_a_mail_server_failure_after_adding_staff_keeps_the_new_account(
     admin_client, team, django_capture_on_commit_callbacks
 ):
     with (
-        mock.patch("workforce.emails.EmailMultiAlternatives.send", side_effect=SMTPException("down")),
+        mock.patch("core.emails.EmailMultiAlternatives.send", side_effect=SMTPException("down")),
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = admin_client.post("/workforce/staff/add/", add_staff_form(team))

@@ -1,0 +1,23 @@
+"""Choices of the case records."""
+
+from django.db import models
+
+
+class EpisodeKind(models.TextChoices):
+    CHILD_IN_NEED = "child_in_need", "Child in need"
+    CHILD_PROTECTION_PLAN = "child_protection_plan", "Child protection plan"
+    LOOKED_AFTER = "looked_after", "Looked after"
+    CARE_LEAVER = "care_leaver", "Care leaver"
+    YOUTH_JUSTICE_ORDER = "youth_justice_order", "Youth justice order"
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class AccessAction(models.TextChoices):
+    VIEWED = "viewed", "Viewed the case"
+    VIEWED_HISTORY = "viewed_history", "Viewed the case's history"
+    EXPORTED = "exported", "Exported in a list"
+    VIEWED_AUDIT = "viewed_audit", "Viewed an audit of the case"

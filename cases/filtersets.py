@@ -1,0 +1,114 @@
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
+
+from cases.choices import AccessAction, CaseStatus, EpisodeKind
+from cases.models import AccessLogEntry, Case, Episode
+from cases.scope import has_service_scope
+from core.widgets import Select
+from workforce.models import Team
+
+SORTS = {
+    "reference": "reference",
+    "-reference": "-reference",
+    "name": "child_name",
+    "-name": "-child_name",
+    "team": "team__name",
+    "-team": "-team__name",
+    "born": "date_of_birth",
+    "-born": "-date_of_birth",
+}
+
+
+def _select(**attrs):
+    return Select(attrs={"class": "govuk-select", **attrs})
+
+
+class CaseFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Reference or child's name",
+        method="search",
+        widget=forms.TextInput(attrs={"class": "govuk-input", "autocomplete": "off"}),
+    )
+    team = django_filters.ModelChoiceFilter(
+        queryset=Team.objects.filter(is_active=True).only("name"), empty_label="Any team", widget=_select()
+    )
+    worker = django_filters.ModelChoiceFilter(
+        label="Allocated worker",
+        field_name="allocated_worker",
+        queryset=get_user_model()
+        .objects.filter(staff_profile__isnull=False, is_active=True)
+        .only("username", "first_name", "last_name")
+        .order_by("first_name", "last_name"),
+        empty_label="Any worker",
+        widget=_select(),
+    )
+    episode = django_filters.ChoiceFilter(
+        label="Open episode",
+        choices=EpisodeKind.choices,
+        method="with_open_episode",
+        empty_label="Any episode",
+        widget=_select(),
+    )
+    status = django_filters.ChoiceFilter(choices=CaseStatus.choices, empty_label="Open or closed", widget=_select())
+    sort = django_filters.ChoiceFilter(
+        label="Sort by",
+        choices=[(key, key) for key in SORTS],
+        method="sort_by",
+        empty_label=None,
+        widget=forms.HiddenInput,
+    )
+
+    class Meta:
+        model = Case
+        fields = ["q", "team", "worker", "episode", "status"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and not has_service_scope(user):
+            # Offer the workers of the user's own teams, not the whole workforce.
+            own_teams = user.groups.filter(team__isnull=False).values("team")
+            self.filters["worker"].queryset = self.filters["worker"].queryset.filter(staff_profile__team__in=own_teams)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(reference__istartswith=value) | Q(child_name__icontains=value))
+
+    def with_open_episode(self, queryset, name, value):
+        # Exists, not a join: a case with two open episodes of a kind must appear once.
+        return queryset.filter(Exists(Episode.objects.filter(case=OuterRef("pk"), kind=value, end__isnull=True)))
+
+    def sort_by(self, queryset, name, value):
+        return queryset.order_by(SORTS.get(value, "reference"), "pk")
+
+
+class AccessLogFilterSet(django_filters.FilterSet):
+    user = django_filters.ModelChoiceFilter(
+        queryset=get_user_model().objects.order_by("username"), empty_label="Anyone", widget=_select()
+    )
+    case = django_filters.CharFilter(
+        label="Case reference",
+        field_name="case__reference",
+        lookup_expr="iexact",
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
+    )
+    action = django_filters.ChoiceFilter(choices=AccessAction.choices, empty_label="Any action", widget=_select())
+    since = django_filters.DateFilter(
+        label="From",
+        field_name="at",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"class": "govuk-input govuk-input--width-10", "type": "date"}),
+    )
+    until = django_filters.DateFilter(
+        label="To",
+        field_name="at",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"class": "govuk-input govuk-input--width-10", "type": "date"}),
+    )
+
+    class Meta:
+        model = AccessLogEntry
+        fields = ["user", "case", "action", "since", "until"]

@@ -1,0 +1,713 @@
+"""The dashboard's reads: who sees which figures (scope), the filters, and every table of figures.
+
+Figures come from the rollup tables (dashboard.models, rebuilt by dashboard.services), summed by
+the database with GROUP BY; Python only divides the sums into rates and lays out the rows. Each
+table is a `Table` (columns and rows); the page, its charts, the CSV export and the printed report
+all render the same tables, through `Table.display_rows`, where small counts are suppressed for
+board and scrutiny roles.
+
+Scope (`dashboard_scope`):
+- service-wide roles (head of service, QA administrator...): every team, and the never-audited list;
+- team-scoped managers (team and threshold managers): the teams they manage and their own team,
+  and those teams' never-audited cases;
+- aggregate roles (board, scrutiny, management team): service-wide figures only, counts of 1 to 4
+  shown as "fewer than 5" and rates built on them suppressed, no never-audited list, no case;
+- everyone else (social workers, chairs, IROs): no dashboard (403). Their own work is on the home
+  page and the due list; a team's figures are their manager's to read.
+"""
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from django import forms
+from django.db.models import Exists, OuterRef, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from audits.choices import AuditStatus, Grade
+from audits.models import Audit
+from cases.choices import CaseStatus
+from cases.models import Case
+from cases.scope import role_scopes
+from dashboard.models import AuditRollup, CoverageRollup, DueRollup, FindingRollup
+from processes.models import Area, Process, Role
+from processes.roles import Scope
+from processes.timescales import add_months
+from workforce.models import Team
+
+SUPPRESS_BELOW = 5
+SUPPRESSED_COUNT = "fewer than 5"
+SUPPRESSED_RATE = "suppressed"
+NO_DATA = "no data"
+THEMES_LIMIT = 10
+NEVER_AUDITED_PAGE = 50
+
+
+#
+# Scope
+#
+
+
+@dataclass(frozen=True)
+class DashboardScope:
+    kind: str  # "service", "teams" or "aggregate"
+    team_ids: tuple[int, ...] | None = None  # None: every team
+
+    @property
+    def aggregate(self) -> bool:
+        """Board and scrutiny roles: service-wide aggregates, small counts suppressed, no case."""
+        return self.kind == "aggregate"
+
+    @property
+    def may_list_cases(self) -> bool:
+        return not self.aggregate
+
+
+def _manages_a_team(user) -> bool:
+    """Whether the user holds a team-scoped manager role (team or threshold manager); cached on the user."""
+    if not hasattr(user, "_qa_manages_a_team"):
+        user._qa_manages_a_team = Role.objects.filter(group__user=user, scope=Scope.TEAM, is_manager=True).exists()
+    return user._qa_manages_a_team
+
+
+def may_open_dashboard(user) -> bool:
+    """For the navigation: whether dashboard_scope gives the user a dashboard, without listing teams."""
+    if not user.is_authenticated:
+        return False
+    scopes = role_scopes(user)
+    return bool(scopes & {Scope.SERVICE, Scope.AGGREGATE}) or (Scope.TEAM in scopes and _manages_a_team(user))
+
+
+def dashboard_scope(user) -> DashboardScope | None:
+    """What the user's dashboard covers, or None when they may not open it (see the module docstring)."""
+    if not user.is_authenticated:
+        return None
+    scopes = role_scopes(user)
+    if Scope.SERVICE in scopes:
+        return DashboardScope("service")
+    if Scope.TEAM in scopes and _manages_a_team(user):
+        teams = Team.objects.filter(Q(manager=user) | Q(members__user=user)).values_list("pk", flat=True)
+        return DashboardScope("teams", tuple(sorted(set(teams))))
+    if Scope.AGGREGATE in scopes:
+        return DashboardScope("aggregate")
+    return None
+
+
+#
+# Filters
+#
+
+
+def _month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def financial_year_start(day: date) -> int:
+    """The calendar year a financial year (April to March) containing `day` starts in."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def period_choices(today: date) -> list[tuple[str, str]]:
+    year = financial_year_start(today)
+    return [
+        ("12m", "Last 12 months"),
+        ("6m", "Last 6 months"),
+        ("3m", "Last 3 months"),
+        *[(f"fy{start}", f"Financial year {start} to {start + 1}") for start in (year, year - 1, year - 2)],
+    ]
+
+
+def resolve_period(value: str, today: date) -> tuple[date, date]:
+    """The first and last month (first days) of a period choice."""
+    if value.startswith("fy"):
+        start = date(int(value[2:]), 4, 1)
+        return start, date(start.year + 1, 3, 1)
+    months = int(value.rstrip("m"))
+    last = _month(today)
+    return add_months(last, 1 - months), last
+
+
+def months_between(first: date, last: date) -> list[date]:
+    months, month = [], first
+    while month <= last:
+        months.append(month)
+        month = add_months(month, 1)
+    return months
+
+
+def _select():
+    return forms.Select(attrs={"class": "govuk-select"})
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's filters (GET). Teams offered are the user's scope's; anything else is refused."""
+
+    period = forms.ChoiceField(required=False, widget=_select())
+    area = forms.ModelChoiceField(
+        Area.objects.order_by("number"), to_field_name="key", required=False, empty_label="Every area", widget=_select()
+    )
+    process = forms.ModelChoiceField(
+        Process.objects.filter(is_active=True).order_by("area__number", "position"),
+        to_field_name="key",
+        required=False,
+        empty_label="Every process",
+        widget=_select(),
+    )
+    team = forms.ModelChoiceField(Team.objects.none(), required=False, empty_label="Every team", widget=_select())
+
+    def __init__(self, data=None, *, scope: DashboardScope, today: date):
+        super().__init__(data)
+        self.today = today
+        self.fields["period"].choices = period_choices(today)
+        self.fields["period"].initial = "12m"
+        teams = Team.objects.order_by("name")
+        if scope.team_ids is not None:
+            teams = teams.filter(pk__in=scope.team_ids)
+        self.fields["team"].queryset = teams
+
+    def full_clean(self):
+        super().full_clean()
+        # GOV.UK error styling, and the message read out with the field.
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = f"{attrs.get('class', '')} govuk-select--error".strip()
+                attrs["aria-describedby"] = f"{self[name].auto_id}-error"
+
+    def filters(self) -> "Filters":
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        period = data.get("period") or "12m"
+        start, end = resolve_period(period, self.today)
+        label = dict(self.fields["period"].choices)[period]
+        return Filters(start, end, label, period, data.get("area"), data.get("process"), data.get("team"))
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: date  # first month
+    end: date  # last month
+    label: str
+    period: str = "12m"
+    area: Area | None = None
+    process: Process | None = None
+    team: Team | None = None
+
+    @property
+    def months(self) -> list[date]:
+        return months_between(self.start, self.end)
+
+
+#
+# Tables
+#
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A share: numerator of denominator. Shown as a whole percentage."""
+
+    part: int
+    whole: int
+
+    @property
+    def percent(self) -> float | None:
+        return 100 * self.part / self.whole if self.whole else None
+
+
+@dataclass
+class Column:
+    key: str
+    heading: str
+    kind: str = "text"  # text, count, rate, month
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in ("count", "rate")
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    caption: str
+    columns: list[Column]
+    rows: list[dict] = field(default_factory=list)
+    links: list[str | None] = field(default_factory=list)  # per row: a link for the first cell (cases)
+    note: str = ""
+    has_next: bool = False  # a paged table (the never-audited list): another page follows
+
+    def display_rows(self, *, suppress: bool) -> list[list[str]]:
+        return [
+            [display(row.get(column.key), column.kind, suppress=suppress) for column in self.columns]
+            for row in self.rows
+        ]
+
+
+def is_small(count: int) -> bool:
+    return 0 < count < SUPPRESS_BELOW
+
+
+def display(value, kind: str, *, suppress: bool) -> str:
+    """A cell as people read it (and as the CSV has it), with small counts suppressed when asked."""
+    if value is None:
+        return ""
+    if kind == "count":
+        return SUPPRESSED_COUNT if suppress and is_small(value) else str(value)
+    if kind == "rate":
+        if not value.whole:
+            return NO_DATA
+        if suppress and (is_small(value.part) or is_small(value.whole)):
+            return SUPPRESSED_RATE
+        return f"{round(value.percent)}%"
+    if kind == "month":
+        return value.strftime("%b %Y")
+    return str(value)
+
+
+def shown_percent(value: Rate, *, suppress: bool) -> float | None:
+    """The percentage a chart may draw: None where the table shows no figure."""
+    if value.percent is None or (suppress and (is_small(value.part) or is_small(value.whole))):
+        return None
+    return value.percent
+
+
+def shown_count(value: int, *, suppress: bool) -> int | None:
+    return None if suppress and is_small(value) else value
+
+
+def _scoped(model, scope: DashboardScope, filters: Filters, *, monthly=True, by_process=True):
+    rows = model.objects.order_by()
+    if monthly:
+        rows = rows.filter(month__gte=filters.start, month__lte=filters.end)
+    if scope.team_ids is not None:
+        rows = rows.filter(team_id__in=scope.team_ids)
+    if filters.team:
+        rows = rows.filter(team=filters.team)
+    if by_process:
+        if filters.area:
+            rows = rows.filter(process__area=filters.area)
+        if filters.process:
+            rows = rows.filter(process=filters.process)
+    elif filters.area:
+        rows = rows.filter(team__service_area=filters.area)
+    return rows
+
+
+TIMELINESS_COLUMNS = [
+    Column("due", "Due", "count"),
+    Column("on_time", "Done on time", "count"),
+    Column("late", "Done late", "count"),
+    Column("overdue", "Overdue", "count"),
+    Column("rate", "On-time rate", "rate"),
+    Column("pending", "Not yet due", "count"),
+]
+DIMENSIONS = {
+    # key: (group by, label of a group, heading)
+    "area": (("process__area__number", "process__area__title"), lambda r: r["process__area__title"], "Area"),
+    "process": (
+        ("process__area__number", "process__position", "process__name"),
+        lambda r: r["process__name"],
+        "Process",
+    ),
+    "team": (("team__name",), lambda r: r["team__name"] or "No team (service-wide records)", "Team"),
+}
+
+
+def timeliness_table(scope, filters, dimension: str) -> Table:
+    group, label, heading = DIMENSIONS[dimension]
+    groups = (
+        _scoped(DueRollup, scope, filters)
+        .values(*group)
+        .annotate(on_time=Sum("on_time"), late=Sum("late"), overdue=Sum("overdue"), pending=Sum("pending"))
+        .order_by(*group)
+    )
+    rows = []
+    for group_row in groups:
+        due = group_row["on_time"] + group_row["late"] + group_row["overdue"]
+        rows.append(
+            {
+                "name": label(group_row),
+                "due": due,
+                "on_time": group_row["on_time"],
+                "late": group_row["late"],
+                "overdue": group_row["overdue"],
+                "rate": Rate(group_row["on_time"], due),
+                "pending": group_row["pending"],
+            }
+        )
+    return Table(
+        f"timeliness_{dimension}",
+        f"Timeliness by {dimension}",
+        f"Due items falling due in the period, by {dimension}",
+        [Column("name", heading), *TIMELINESS_COLUMNS],
+        rows,
+    )
+
+
+OUTCOME_COLUMNS = [
+    Column("judged", "Judged", "count"),
+    Column("met", "Met", "count"),
+    Column("partly_met", "Partly met", "count"),
+    Column("not_met", "Not met", "count"),
+    Column("rate", "Met rate", "rate"),
+]
+
+
+def _judgement_sums(rows):
+    return rows.annotate(
+        met=Sum("met"), partly_met=Sum("partly_met"), not_met=Sum("not_met"), not_applicable=Sum("not_applicable")
+    )
+
+
+def _outcome_row(name: dict, sums: dict) -> dict:
+    judged = sums["met"] + sums["partly_met"] + sums["not_met"]
+    return {
+        **name,
+        "judged": judged,
+        "met": sums["met"],
+        "partly_met": sums["partly_met"],
+        "not_met": sums["not_met"],
+        "rate": Rate(sums["met"], judged),
+    }
+
+
+def outcomes_by_process_table(scope, filters) -> Table:
+    group = ("process__area__number", "process__position", "process__name")
+    sums = _judgement_sums(_scoped(FindingRollup, scope, filters).values(*group)).order_by(*group)
+    return Table(
+        "outcomes_process",
+        "Required outcomes met, by process",
+        "Findings of records held in the period, by process (not applicable left out)",
+        [Column("process", "Process"), *OUTCOME_COLUMNS],
+        [_outcome_row({"process": row["process__name"]}, row) for row in sums],
+    )
+
+
+def outcomes_by_outcome_table(scope, filters) -> Table:
+    group = ("process__area__number", "process__position", "process__name", "outcome__position", "outcome__text")
+    sums = _judgement_sums(_scoped(FindingRollup, scope, filters).values(*group)).order_by(*group)
+    return Table(
+        "outcomes_outcome",
+        "Each required outcome",
+        "Findings of records held in the period, by required outcome",
+        [Column("process", "Process"), Column("outcome", "Required outcome"), *OUTCOME_COLUMNS],
+        [_outcome_row({"process": row["process__name"], "outcome": row["outcome__text"]}, row) for row in sums],
+    )
+
+
+def themes_table(scope, filters) -> Table:
+    """Learning themes: the required outcomes most often judged not met."""
+    group = ("outcome_id", "process__name", "outcome__text")
+    sums = (
+        _judgement_sums(_scoped(FindingRollup, scope, filters).values(*group))
+        .filter(not_met__gt=0)
+        .order_by("-not_met", "-partly_met", "outcome_id")[:THEMES_LIMIT]
+    )
+    rows = []
+    for rank, row in enumerate(sums, start=1):
+        outcome = _outcome_row(
+            {"rank": str(rank), "process": row["process__name"], "outcome": row["outcome__text"]}, row
+        )
+        outcome["not_met_rate"] = Rate(row["not_met"], outcome["judged"])
+        rows.append(outcome)
+    return Table(
+        "themes",
+        "Learning themes",
+        f"The {THEMES_LIMIT} required outcomes most often not met in the period",
+        [
+            Column("rank", "Rank"),
+            Column("process", "Process"),
+            Column("outcome", "Required outcome"),
+            Column("not_met", "Not met", "count"),
+            Column("partly_met", "Partly met", "count"),
+            Column("judged", "Judged", "count"),
+            Column("not_met_rate", "Not-met rate", "rate"),
+        ],
+        rows,
+    )
+
+
+GRADES = [
+    (Grade.OUTSTANDING, "Outstanding"),
+    (Grade.GOOD, "Good"),
+    (Grade.REQUIRES_IMPROVEMENT, "Requires improvement"),
+    (Grade.INADEQUATE, "Inadequate"),
+]
+
+
+def grades_table(scope, filters) -> Table:
+    counts = {
+        (row["month"], row["grade"]): row["audits"]
+        for row in _scoped(AuditRollup, scope, filters)
+        .exclude(grade="")
+        .values("month", "grade")
+        .annotate(audits=Sum("audits"))
+    }
+    rows = []
+    for month in filters.months:
+        row = {"month": month, **{grade: counts.get((month, grade), 0) for grade, _ in GRADES}}
+        row["graded"] = sum(row[grade] for grade, _ in GRADES)
+        rows.append(row)
+    totals = {"month": None, **{grade: sum(r[grade] for r in rows) for grade, _ in GRADES}}
+    totals["graded"] = sum(r["graded"] for r in rows)
+    rows.append({**totals, "month_label": "All months"})
+    for row in rows:
+        row["month_label"] = row.get("month_label") or row["month"].strftime("%b %Y")
+        for grade, _ in GRADES:
+            row[f"{grade}_rate"] = Rate(row[grade], row["graded"])
+    return Table(
+        "grades",
+        "Grades by month",
+        "Graded records held in the period, by month and grade",
+        [
+            Column("month_label", "Month"),
+            *[Column(grade, label, "count") for grade, label in GRADES],
+            Column("graded", "Graded", "count"),
+        ],
+        rows,
+    )
+
+
+def moderation_table(scope, filters) -> Table:
+    group = ("process__area__number", "process__position", "process__name")
+    sums = (
+        _scoped(AuditRollup, scope, filters)
+        .values(*group)
+        .annotate(moderated=Sum("moderated"), agreed=Sum("agreed"))
+        .filter(moderated__gt=0)
+        .order_by(*group)
+    )
+    rows = [
+        {
+            "process": row["process__name"],
+            "moderated": row["moderated"],
+            "agreed": row["agreed"],
+            "changed": row["moderated"] - row["agreed"],
+            "rate": Rate(row["agreed"], row["moderated"]),
+        }
+        for row in sums
+    ]
+    if rows:
+        moderated, agreed = sum(r["moderated"] for r in rows), sum(r["agreed"] for r in rows)
+        rows.append(
+            {
+                "process": "All processes",
+                "moderated": moderated,
+                "agreed": agreed,
+                "changed": moderated - agreed,
+                "rate": Rate(agreed, moderated),
+            }
+        )
+    return Table(
+        "moderation",
+        "Moderation agreement",
+        "Moderated records held in the period: how often the moderator agreed with the grade",
+        [
+            Column("process", "Process"),
+            Column("moderated", "Moderated", "count"),
+            Column("agreed", "Agreed", "count"),
+            Column("changed", "Grade changed", "count"),
+            Column("rate", "Agreement rate", "rate"),
+        ],
+        rows,
+    )
+
+
+TREND_MONTHS = 12
+
+
+def trends_table(scope, filters) -> Table:
+    """The 12 months to the period's last month, whatever the period (a shorter period's months are among
+    them; the key figures sum only the period's)."""
+    period_start = filters.start
+    filters = replace(filters, start=min(filters.start, add_months(filters.end, 1 - TREND_MONTHS)))
+    due = {
+        row["month"]: row
+        for row in _scoped(DueRollup, scope, filters)
+        .values("month")
+        .annotate(on_time=Sum("on_time"), late=Sum("late"), overdue=Sum("overdue"))
+    }
+    audits = {
+        row["month"]: row
+        for row in _scoped(AuditRollup, scope, filters)
+        .values("month")
+        .annotate(audits=Sum("audits"), moderated=Sum("moderated"), agreed=Sum("agreed"))
+    }
+    findings = {row["month"]: row for row in _judgement_sums(_scoped(FindingRollup, scope, filters).values("month"))}
+    rows = []
+    for month in filters.months:
+        d = due.get(month, {"on_time": 0, "late": 0, "overdue": 0})
+        a = audits.get(month, {"audits": 0, "moderated": 0, "agreed": 0})
+        f = findings.get(month, {"met": 0, "partly_met": 0, "not_met": 0})
+        due_count = d["on_time"] + d["late"] + d["overdue"]
+        rows.append(
+            {
+                "month": month,
+                "due": due_count,
+                "on_time_rate": Rate(d["on_time"], due_count),
+                "overdue": d["overdue"],
+                "audits": a["audits"],
+                "met_rate": Rate(f["met"], f["met"] + f["partly_met"] + f["not_met"]),
+                "agreement_rate": Rate(a["agreed"], a["moderated"]),
+                "in_period": month >= period_start,
+                "_due": d,
+                "_audits": a,
+                "_findings": f,
+            }
+        )
+    return Table(
+        "trends",
+        "Trends by month",
+        f"The {TREND_MONTHS} months to {filters.end:%B %Y}: timeliness, records, outcomes met and moderation agreement",
+        [
+            Column("month", "Month", "month"),
+            Column("due", "Due", "count"),
+            Column("on_time_rate", "On-time rate", "rate"),
+            Column("overdue", "Overdue", "count"),
+            Column("audits", "Records held", "count"),
+            Column("met_rate", "Outcomes met", "rate"),
+            Column("agreement_rate", "Moderation agreement", "rate"),
+        ],
+        rows,
+    )
+
+
+def headline(trends: Table) -> dict:
+    """The period's totals, summed from the trend rows (no further query)."""
+    total = {"on_time": 0, "late": 0, "overdue": 0, "audits": 0, "moderated": 0, "agreed": 0, "met": 0, "judged": 0}
+    for row in trends.rows:
+        if not row["in_period"]:
+            continue
+        for key in ("on_time", "late", "overdue"):
+            total[key] += row["_due"][key]
+        for key in ("audits", "moderated", "agreed"):
+            total[key] += row["_audits"][key]
+        total["met"] += row["_findings"]["met"]
+        total["judged"] += row["_findings"]["met"] + row["_findings"]["partly_met"] + row["_findings"]["not_met"]
+    due = total["on_time"] + total["late"] + total["overdue"]
+    return {
+        "on_time_rate": Rate(total["on_time"], due),
+        "overdue": total["overdue"],
+        "audits": total["audits"],
+        "met_rate": Rate(total["met"], total["judged"]),
+        "agreement_rate": Rate(total["agreed"], total["moderated"]),
+    }
+
+
+def coverage_table(scope, filters) -> Table:
+    sums = (
+        _scoped(CoverageRollup, scope, filters, monthly=False, by_process=False)
+        .values("team__name")
+        .annotate(
+            open_cases=Sum("open_cases"),
+            audited_6m=Sum("audited_6m"),
+            audited_12m=Sum("audited_12m"),
+            audited_ever=Sum("audited_ever"),
+        )
+        .order_by("team__name")
+    )
+    rows = [_coverage_row(row["team__name"], row) for row in sums]
+    if rows:
+        rows.append(
+            _coverage_row(
+                "All teams",
+                {key: sum(r[key] for r in rows) for key in ("open_cases", "audited_6m", "audited_12m", "audited_ever")},
+            )
+        )
+    return Table(
+        "coverage",
+        "Audit coverage",
+        "Open cases with a submitted record held in the last 6 and 12 months (on the day the figures were made)",
+        [
+            Column("team", "Team"),
+            Column("open_cases", "Open cases", "count"),
+            Column("audited_6m", "Audited in 6 months", "count"),
+            Column("rate_6m", "Share in 6 months", "rate"),
+            Column("audited_12m", "Audited in 12 months", "count"),
+            Column("rate_12m", "Share in 12 months", "rate"),
+            Column("never", "Never audited", "count"),
+        ],
+        rows,
+        note="Coverage follows the team and area filters only: it is about cases, not one process or period.",
+    )
+
+
+def _coverage_row(team: str, sums: dict) -> dict:
+    return {
+        "team": team,
+        "open_cases": sums["open_cases"],
+        "audited_6m": sums["audited_6m"],
+        "audited_12m": sums["audited_12m"],
+        "audited_ever": sums["audited_ever"],
+        "rate_6m": Rate(sums["audited_6m"], sums["open_cases"]),
+        "rate_12m": Rate(sums["audited_12m"], sums["open_cases"]),
+        "never": sums["open_cases"] - sums["audited_ever"],
+    }
+
+
+#
+# The never-audited list (managers and service-wide roles only): live, one page at a time
+#
+
+
+def never_audited_cases(*, user, scope: DashboardScope, filters: Filters):
+    """Open cases in the user's scope with no submitted record ever, by reference. Never for aggregate
+    roles (Case.objects.for_user gives them none in any case)."""
+    if not scope.may_list_cases:
+        return Case.objects.none()
+    cases = Case.objects.for_user(user).filter(status=CaseStatus.OPEN)
+    if scope.team_ids is not None:
+        cases = cases.filter(team_id__in=scope.team_ids)
+    if filters.team:
+        cases = cases.filter(team=filters.team)
+    if filters.area:
+        cases = cases.filter(team__service_area=filters.area)
+    submitted = Audit.objects.filter(case=OuterRef("pk"), held_on__isnull=False).exclude(status=AuditStatus.DRAFT)
+    return cases.filter(~Exists(submitted)).order_by("reference")
+
+
+def never_audited_table(*, user, scope, filters, page: int = 1, limit: int | None = NEVER_AUDITED_PAGE) -> Table:
+    """One page (limit + 1 rows read, to know whether another follows), or every row when limit is None."""
+    cases = never_audited_cases(user=user, scope=scope, filters=filters).values("pk", "reference", "team__name")
+    if limit is not None:
+        start = (page - 1) * limit
+        cases = cases[start : start + limit + 1]
+    rows = [{"pk": case["pk"], "reference": case["reference"], "team": case["team__name"]} for case in cases]
+    has_next = limit is not None and len(rows) > limit
+    rows = rows[:limit] if has_next else rows
+    return Table(
+        "never_audited",
+        "Open cases never audited",
+        "Open cases with no submitted record, by reference",
+        [Column("reference", "Case reference"), Column("team", "Team")],
+        rows,
+        links=[reverse("cases:case_detail", kwargs={"pk": row["pk"]}) for row in rows],
+        has_next=has_next,
+    )
+
+
+#
+# Everything on the page
+#
+
+TABLE_BUILDERS = {
+    "timeliness_area": lambda scope, filters: timeliness_table(scope, filters, "area"),
+    "timeliness_process": lambda scope, filters: timeliness_table(scope, filters, "process"),
+    "timeliness_team": lambda scope, filters: timeliness_table(scope, filters, "team"),
+    "outcomes_process": outcomes_by_process_table,
+    "outcomes_outcome": outcomes_by_outcome_table,
+    "themes": themes_table,
+    "grades": grades_table,
+    "moderation": moderation_table,
+    "coverage": coverage_table,
+    "trends": trends_table,
+}
+TABLE_KEYS = [*TABLE_BUILDERS, "never_audited"]
+
+
+def dashboard_tables(scope, filters) -> dict[str, Table]:
+    return {key: build(scope, filters) for key, build in TABLE_BUILDERS.items()}
+
+
+def today() -> date:
+    return timezone.localdate()

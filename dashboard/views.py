@@ -1,0 +1,126 @@
+"""The dashboard (/dashboard/), its CSV exports (/dashboard/export.csv?table=...) and the printable
+report (/dashboard/report/?kind=management|health-check).
+
+Anonymous -> sign in; a role without a dashboard (dashboard.selectors.dashboard_scope) -> 403; a filter
+naming a team outside the scope is bad input (400, the form's error). Every figure comes from the
+selectors in dashboard.selectors, which read the rollup tables, so each page runs the same few queries
+whatever the number of records.
+"""
+
+import csv
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.text import slugify
+
+from cases.choices import AccessAction
+from cases.services import access_log_record
+from dashboard.charts import dashboard_sections
+from dashboard.reports import REPORT_KINDS, report_context
+from dashboard.selectors import (
+    TABLE_BUILDERS,
+    TABLE_KEYS,
+    DashboardFilterForm,
+    dashboard_scope,
+    dashboard_tables,
+    headline,
+    never_audited_cases,
+    never_audited_table,
+    today,
+)
+from dashboard.services import latest_refresh
+
+
+def _scope_and_form(request):
+    scope = dashboard_scope(request.user)
+    if scope is None:
+        raise PermissionDenied
+    form = DashboardFilterForm(request.GET or None, scope=scope, today=today())
+    return scope, form
+
+
+def _filter_query(request) -> str:
+    query = request.GET.copy()
+    for name in ("page", "table", "kind"):
+        query.pop(name, None)
+    return query.urlencode()
+
+
+@login_required
+def dashboard(request):
+    scope, form = _scope_and_form(request)
+    invalid = form.is_bound and not form.is_valid()
+    filters = form.filters()
+    tables = dashboard_tables(scope, filters)
+    sections = dashboard_sections(tables, suppress=scope.aggregate)
+    never_audited = None
+    if scope.may_list_cases:
+        page = request.GET.get("page", "")
+        page = int(page) if page.isdigit() and int(page) > 0 else 1
+        table = never_audited_table(user=request.user, scope=scope, filters=filters, page=page)
+        never_audited = {
+            "section": dashboard_sections({table.key: table}, suppress=False)[table.key],
+            "page": page,
+            "has_next": table.has_next,
+        }
+    return render(
+        request,
+        "dashboard/dashboard.html",
+        {
+            "form": form,
+            "scope": scope,
+            "filters": filters,
+            "refresh": latest_refresh(),
+            "sections": sections,
+            "headline": headline(tables["trends"]),
+            "never_audited": never_audited,
+            "suppress": scope.aggregate,
+            "query": _filter_query(request),
+        },
+        status=400 if invalid else 200,
+    )
+
+
+@login_required
+def dashboard_export(request):
+    """One table as CSV, with the page's filters, scope and suppression. The never-audited list
+    names cases: it is for those who may see them, and each export is in the access log."""
+    scope, form = _scope_and_form(request)
+    key = request.GET.get("table", "")
+    if key not in TABLE_KEYS:
+        raise Http404("No such table")
+    if form.is_bound and not form.is_valid():
+        return HttpResponse("Bad filters: " + "; ".join(form.errors), status=400, content_type="text/plain")
+    filters = form.filters()
+    if key == "never_audited":
+        if not scope.may_list_cases:
+            raise PermissionDenied
+        table = never_audited_table(user=request.user, scope=scope, filters=filters, limit=None)
+        cases = list(never_audited_cases(user=request.user, scope=scope, filters=filters).only("pk"))
+        if cases:
+            access_log_record(user=request.user, cases=cases, action=AccessAction.EXPORTED, path=request.path)
+    else:
+        table = TABLE_BUILDERS[key](scope, filters)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([column.heading for column in table.columns])
+    writer.writerows(table.display_rows(suppress=scope.aggregate))
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    filename = f"{slugify(table.title)}-{filters.period}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def dashboard_report(request):
+    """A printable report of a period for board papers: the management report or the annual health check."""
+    scope, form = _scope_and_form(request)
+    kind = request.GET.get("kind", "management")
+    if kind not in REPORT_KINDS:
+        raise Http404("No such report")
+    if form.is_bound and not form.is_valid():
+        return render(request, "dashboard/report.html", {"form": form, "invalid": True, "kind": kind}, status=400)
+    return render(request, "dashboard/report.html", report_context(scope, form.filters(), kind))

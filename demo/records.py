@@ -1,0 +1,149 @@
+"""Demo audits: a year of fictional QA records, so that the audit list, the case pages, the due list and
+the dashboard have something to show in `make run`.
+
+Every record goes through the recording services (audit_start, audit_save, audit_submit, audit_moderate)
+as the person whose role leads the process, on cases in their scope, exactly as in the browser. The
+judgements, grades and texts are drawn from a seeded random generator: the same run gives the same
+records. Nothing names a child: the texts are generic practice notes.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from audits.choices import ConferenceDecision, Grade, Judgement
+from audits.models import Audit
+from audits.services import audit_moderate, audit_save, audit_start, audit_submit, case_choices
+from processes.models import Process
+
+SEED = 2027
+# How far back the demo records go, in days, and the share that were recorded after their due date.
+HISTORY_DAYS = 330
+LATE_SHARE = 0.2
+MODERATED_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class RecordPlan:
+    process: str  # the process's key
+    recorder: str  # the demo user who leads it
+    count: int
+    allocated_only: bool = False  # only the recorder's own allocated cases (a social worker's visits)
+
+
+PLANS = (
+    RecordPlan("csc-sample-audit", "tm.assessment", 14),
+    RecordPlan("aa-social-work-assessment", "tm.assessment", 12),
+    RecordPlan("aa-core-groups", "tm.assessment", 8),
+    RecordPlan("csc-sample-audit", "tm.cic", 12),
+    RecordPlan("cic-statutory-visits", "tm.cic", 12),
+    RecordPlan("cic-placement-stability-meeting", "tm.cic", 6),
+    RecordPlan("yos-start-asset-assessment", "tm.yos", 12),
+    RecordPlan("yos-intervention-plans", "tm.yos", 12),
+    RecordPlan("sixteen-plus-fifteen-plus-plans", "tm.16plus", 10),
+    RecordPlan("aa-child-protection-review", "chair", 10),
+    RecordPlan("voice-children-in-care", "iro", 10),
+    RecordPlan("voice-statutory-and-child-in-need-visits", "sw.assessment", 6, allocated_only=True),
+)
+
+JUDGEMENTS = (
+    (Judgement.MET, 74),
+    (Judgement.PARTLY_MET, 13),
+    (Judgement.NOT_MET, 8),
+    (Judgement.NOT_APPLICABLE, 5),
+)
+GRADES = ((Grade.OUTSTANDING, 8), (Grade.GOOD, 52), (Grade.REQUIRES_IMPROVEMENT, 32), (Grade.INADEQUATE, 8))
+EVIDENCE = (
+    "The plan on file is out of date; the last review is not recorded.",
+    "Chronology not updated since the last visit.",
+    "Management oversight is recorded but the rationale for the decision is not.",
+    "The child's views are summarised but not in their own words.",
+    "Actions from the last meeting have no named owner or timescale.",
+    "Partner agencies' contributions are not evidenced on the record.",
+)
+SUMMARIES = (
+    "Good evidence of direct work; the plan is specific and reviewed on time.",
+    "Practice is safe but the recording lags behind the work being done.",
+    "Clear analysis of risk; the plan would benefit from measurable outcomes.",
+    "Visits on time and purposeful; management oversight needs strengthening.",
+)
+CHILD_VOICE = (
+    "Said they like their school and want to keep seeing their friends.",
+    "Talked about feeling safer at home since the last meeting.",
+    "Did not want to talk this time; the worker recorded how they seemed and will try again.",
+    "Wants more time with their brother and asked when the next family time will be.",
+)
+LOCATIONS = ("At home", "At school", "At the placement", "At the family centre")
+
+
+def _weighted(rng: random.Random, options):
+    values, weights = zip(*options, strict=True)
+    return rng.choices(values, weights=weights)[0]
+
+
+def demo_audits_load(*, users: dict, today: date) -> int:
+    """Record the planned demo audits unless demo audits exist already. Returns how many were recorded."""
+    if Audit.objects.filter(case__reference__startswith="DEMO-").exists():
+        return 0
+    rng = random.Random(SEED)
+    moderator = users["hos"]
+    recorded = 0
+    for plan in PLANS:
+        process = Process.objects.filter(key=plan.process, is_active=True).first()
+        recorder = users.get(plan.recorder)
+        if process is None or recorder is None:
+            continue  # a catalogue without this process, or a demo without this person: nothing to record
+        cases = case_choices(recorder).order_by("reference")
+        if plan.allocated_only:
+            cases = cases.filter(allocated_worker=recorder)
+        cases = list(cases[:200])
+        for case in rng.sample(cases, min(plan.count, len(cases))):
+            audit = _record(rng, process, recorder, case, today)
+            recorded += 1
+            if process.grades and rng.random() < MODERATED_SHARE:
+                _moderate(rng, moderator, audit)
+    return recorded
+
+
+def _record(rng: random.Random, process: Process, recorder, case, today: date) -> Audit:
+    held_on = today - timedelta(days=rng.randint(3, HISTORY_DAYS))
+    late = rng.random() < LATE_SHARE
+    due_on = held_on - timedelta(days=rng.randint(1, 15)) if late else held_on + timedelta(days=rng.randint(0, 10))
+    audit = audit_start(actor=recorder, process=process, case=case, due_on=due_on)
+    findings = {}
+    for finding in audit.findings.all():
+        judgement = _weighted(rng, JUDGEMENTS)
+        evidence = rng.choice(EVIDENCE) if judgement in (Judgement.NOT_MET, Judgement.PARTLY_MET) else ""
+        findings[finding.pk] = {"judgement": judgement, "evidence": evidence}
+    fields = {"held_on": held_on, "summary": rng.choice(SUMMARIES)}
+    if process.grades:
+        fields["grade"] = _weighted(rng, GRADES)
+    if process.asks_child_voice:
+        fields["child_voice"] = rng.choice(CHILD_VOICE)
+    conference = visit = None
+    if process.record_form == "conference":
+        conference = {
+            "child_attended": rng.random() < 0.8,
+            "views_given": rng.random() < 0.9,
+            "advocate_offered": rng.random() < 0.7,
+            "decision": _weighted(rng, ((ConferenceDecision.PLAN_CONTINUES, 70), (ConferenceDecision.PLAN_ENDS, 30))),
+        }
+    elif process.record_form == "visit":
+        seen = rng.random() < 0.95
+        visit = {"child_seen": seen, "seen_alone": seen and rng.random() < 0.7, "location": rng.choice(LOCATIONS)}
+    audit_save(actor=recorder, audit=audit, fields=fields, findings=findings, conference=conference, visit=visit)
+    return audit_submit(actor=recorder, audit=audit)
+
+
+def _moderate(rng: random.Random, moderator, audit: Audit) -> None:
+    if rng.random() < 0.8:
+        audit_moderate(actor=moderator, audit=audit, agreed=True)
+        return
+    grades = [grade for grade, _ in GRADES if grade != audit.grade]
+    audit_moderate(
+        actor=moderator,
+        audit=audit,
+        agreed=False,
+        grade=rng.choice(grades),
+        reason="The evidence on file supports a different grade.",
+    )

@@ -1,0 +1,410 @@
+"""Due items: planning what is owed from schedule rules, satisfying it when a record is submitted, and
+cancelling what an episode's end makes moot.
+
+Planning is idempotent by the database: every planned occurrence has a unique `key`, and rows go in
+with bulk_create(ignore_conflicts=True), so a second run (or a task racing the nightly command) adds
+nothing. No Python check decides whether a row exists.
+
+Keys:
+- `rule:<process>:episode:<episode>:<n>` the n-th due date (from 1) of an episode_start clock;
+- `rule:<process>:after:<audit>` the one item a record starts (previous_record, record_of, or the
+  next review date a conference sets).
+
+Planned rows are written in bulk without history rows (1M items would write 1M history rows for no
+reader); the first change of an item (done, cancelled) is saved with history.
+
+Reviews: a process whose next date a conference sets (its form is "conference", or another conference
+names it as `next_review_of`) is planned from its episode only for its first occurrence; after that
+each review's `next_review_on` plans the next, and supersedes (cancels) any other open item of that
+review for the case. Other episode processes (visits, core groups) are planned on the preview dates
+from the episode start, and a submitted record meets the earliest open one.
+"""
+
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q
+
+from audits.choices import AuditStatus
+from audits.models import Audit
+from cases.models import Episode
+from core.history import save_with_history
+from processes.models import Process, Role
+from processes.schedules import closure_days, due_dates, effective_rule
+from processes.timescales import next_due_after
+from timeliness.choices import DueSource, DueStatus
+from timeliness.models import DueItem
+
+INSERT_BATCH = 5_000
+EPISODE_BATCH = 2_000  # episodes read per query (by id range)
+MAX_OCCURRENCES = 10_000  # a safety stop far beyond any horizon (a 1-day rule for 27 years)
+CACHE_LIMIT = 50_000  # (process, start) due-date sequences kept between batches
+SUBMITTED = (AuditStatus.SUBMITTED, AuditStatus.AMENDED, AuditStatus.MODERATED)
+# Lead role -> the case field naming the person responsible, in the order they are tried.
+RESPONSIBLE_BY_ROLE = (
+    ("team-manager", "team_manager"),
+    ("social-worker", "allocated_worker"),
+    ("independent-chair", "chair"),
+    ("iro", "iro"),
+)
+
+
+@dataclass
+class PlanStats:
+    created: int = 0
+    episodes: int = 0
+    batches: int = 0
+    inserts: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class _Rule:
+    process: Process
+    rule: dict
+    role_key: str  # which case person is responsible (RESPONSIBLE_BY_ROLE's second column)
+    role_id: int | None
+    first_only: bool
+
+
+#
+# Rules in force
+#
+
+
+def _role_ids() -> dict[str, int]:
+    return dict(Role.objects.filter(key__in=[key for key, _ in RESPONSIBLE_BY_ROLE]).values_list("key", "pk"))
+
+
+def _responsible_for(process: Process, role_ids: dict[str, int]) -> tuple[str, int | None]:
+    """The case person responsible for a process's items, by its lead roles; the team manager otherwise."""
+    leads = {role.key for role in process.lead_roles.all()}
+    for role_key, field in RESPONSIBLE_BY_ROLE:
+        if role_key in leads:
+            return field, role_ids.get(role_key)
+    return "team_manager", role_ids.get("team-manager")
+
+
+def _review_process_ids() -> set[int]:
+    """Processes whose next date a conference sets: conferences themselves and their next_review_of."""
+    conferences = Process.objects.filter(is_active=True, record_form="conference")
+    ids = set(conferences.values_list("pk", flat=True))
+    ids |= set(conferences.exclude(next_review_of=None).values_list("next_review_of_id", flat=True))
+    return ids
+
+
+def episode_rules() -> dict[str, list[_Rule]]:
+    """Active processes with an episode_start rule in force, by episode kind."""
+    role_ids = _role_ids()
+    reviews = _review_process_ids()
+    by_kind: dict[str, list[_Rule]] = {}
+    processes = Process.objects.filter(is_active=True, schedule_rule__isnull=False).select_related("schedule_override")
+    for process in processes.prefetch_related("lead_roles").order_by("pk"):
+        rule = effective_rule(process)
+        if not rule or rule.get("clock") != "episode_start":
+            continue
+        field, role_id = _responsible_for(process, role_ids)
+        by_kind.setdefault(rule["episode"], []).append(
+            _Rule(process, rule, field, role_id, first_only=process.pk in reviews)
+        )
+    return by_kind
+
+
+#
+# Planning from episodes
+#
+
+
+def plan_due_items(*, today: date, horizon_days: int = 90, actor=None, stats: PlanStats | None = None) -> int:
+    """Plan every due item up to today + horizon_days; returns how many rows were created.
+
+    Episodes are read by id range, EPISODE_BATCH at a time (one query), and items written
+    INSERT_BATCH at a time (see _insert), so memory stays bounded and the query count grows only
+    with the rows. Planned rows carry no history (see the module docstring); `actor` is unused.
+    """
+    stats = stats or PlanStats()
+    started = time.perf_counter()
+    horizon = today + timedelta(days=horizon_days)
+    not_before = settings.DUE_PLANNING_FROM
+    by_kind = episode_rules()
+    closures = closure_days()
+    cache: dict[tuple[int, date], list[date]] = {}
+    rows: list[tuple] = []
+
+    def flush():
+        if rows:
+            stats.created += _insert(rows)
+            stats.inserts += 1
+            rows.clear()
+
+    if by_kind:
+        last_id = 0
+        fields = (
+            "pk",
+            "kind",
+            "start",
+            "end",
+            "case_id",
+            "case__team_id",
+            "case__team__manager_id",
+            "case__allocated_worker_id",
+            "case__chair_id",
+            "case__iro_id",
+        )
+        while True:
+            episodes = list(
+                Episode.objects.filter(pk__gt=last_id, kind__in=list(by_kind))
+                .order_by("pk")
+                .values_list(*fields)[:EPISODE_BATCH]
+            )
+            if not episodes:
+                break
+            stats.batches += 1
+            last_id = episodes[-1][0]
+            for pk, kind, start, end, case_id, team_id, manager_id, worker_id, chair_id, iro_id in episodes:
+                stats.episodes += 1
+                people = {"team_manager": manager_id, "allocated_worker": worker_id, "chair": chair_id, "iro": iro_id}
+                for item in by_kind[kind]:
+                    until = horizon
+                    if item.rule.get("stops") == "episode_end" and end is not None:
+                        until = min(until, end)
+                    responsible, role_id = people[item.role_key], item.role_id
+                    if responsible is None:
+                        responsible, role_id = manager_id, None
+                    prefix = f"rule:{item.process.pk}:episode:{pk}:"
+                    for n, due_on in enumerate(_dates(cache, item, start, closures, horizon), start=1):
+                        if due_on > until:
+                            break
+                        if not_before and due_on < not_before:
+                            continue  # before the authority started here; numbering still counts it
+                        rows.append(
+                            (f"{prefix}{n}", due_on, case_id, pk, item.process.pk, responsible, role_id, team_id)
+                        )
+                if len(rows) >= INSERT_BATCH:
+                    flush()
+        flush()
+    plan_after_records(horizon=horizon)
+    stats.seconds = time.perf_counter() - started
+    return stats.created
+
+
+# The columns _insert writes, in the order of its rows; the rest take their defaults.
+PLAN_COLUMNS = (
+    "key",
+    "due_on",
+    "case_id",
+    "episode_id",
+    "process_id",
+    "responsible_id",
+    "responsible_role_id",
+    "team_id",
+)
+
+
+@transaction.atomic
+def _insert(rows: list[tuple]) -> int:
+    """Insert planned rows, skipping any whose key exists; returns how many were new.
+
+    On PostgreSQL the rows are COPYed into a temporary table and moved with INSERT ... ON CONFLICT
+    (key) DO NOTHING: the ORM's bulk_create spent three quarters of the run building model instances
+    and a 40,000-parameter statement per batch. Elsewhere (SQLite, in tests) bulk_create with
+    ignore_conflicts does the same. Either way the unique key decides, not Python.
+    """
+    if connection.vendor != "postgresql":
+        items = [DueItem(source=DueSource.RULE, **dict(zip(PLAN_COLUMNS, row, strict=True))) for row in rows]
+        before = DueItem.objects.count()
+        DueItem.objects.bulk_create(items, batch_size=INSERT_BATCH, ignore_conflicts=True)
+        return DueItem.objects.count() - before
+    table = DueItem._meta.db_table
+    columns = ", ".join(PLAN_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS due_plan_rows (key varchar(120), due_on date, case_id bigint, "
+            "episode_id bigint, process_id bigint, responsible_id integer, responsible_role_id bigint, team_id bigint)"
+            " ON COMMIT DELETE ROWS"
+        )
+        # Emptied here too: inside an outer transaction (a caller's atomic block, a test) no commit has
+        # cleared the previous batch's rows, which would be inserted again.
+        cursor.execute("TRUNCATE due_plan_rows")
+        with cursor.cursor.copy(f"COPY due_plan_rows ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        sql = f"INSERT INTO {table} (created_at, updated_at, source, status, {columns}) "  # noqa: S608 (constants)
+        sql += f"SELECT now(), now(), %s, %s, {columns} FROM due_plan_rows ON CONFLICT (key) DO NOTHING"  # noqa: S608
+        cursor.execute(sql, [DueSource.RULE, DueStatus.OPEN])
+        return cursor.rowcount
+
+
+def _dates(cache, item: _Rule, start: date, closures, horizon: date) -> list[date]:
+    """The rule's due dates from `start` up to the horizon, computed once per (process, start)."""
+    key = (item.process.pk, start)
+    dates = cache.get(key)
+    if dates is None:
+        if len(cache) >= CACHE_LIMIT:
+            cache.clear()
+        count = 1 if item.first_only else MAX_OCCURRENCES
+        dates = cache[key] = due_dates(item.rule, start, count=count, closures=closures, until=horizon)
+    return dates
+
+
+#
+# Planning from records
+#
+
+
+def _follow_ons(audit: Audit) -> list[tuple[Process, date, dict]]:
+    """The items a submitted record starts: (process, due date, subject fields)."""
+    process = audit.process
+    held_on = audit.held_on
+    if held_on is None:
+        return []
+    found = []
+    rule = effective_rule(process)
+    if rule and rule.get("clock") == "previous_record":
+        subject = Audit.objects.filter(process=process, status__in=SUBMITTED)
+        subject = subject.filter(case_id=audit.case_id, staff_member_id=audit.staff_member_id)
+        if not (audit.case_id or audit.staff_member_id):
+            subject = subject.filter(subject_label=audit.subject_label)
+        records = subject.filter(held_on__lte=held_on).count() or 1
+        due_on = next_due_after(rule, held_on, records, closures=closure_days(after=held_on))
+        if due_on:
+            found.append((process, due_on))
+    if audit.case_id:
+        for later in Process.objects.filter(is_active=True, schedule_rule__clock="record_of").select_related(
+            "schedule_override"
+        ):
+            later_rule = effective_rule(later)
+            if later_rule and later_rule.get("after_process") == process.key:
+                dates = due_dates(later_rule, held_on, count=1, closures=closure_days(after=held_on))
+                if dates:
+                    found.append((later, dates[0]))
+        if process.record_form == "conference":
+            next_review_on = getattr(getattr(audit, "conference", None), "next_review_on", None)
+            if next_review_on:
+                found.append((process.next_review_of or process, next_review_on))
+    return found
+
+
+def _item_for(audit: Audit, process: Process, due_on: date, role_ids: dict[str, int]) -> DueItem:
+    item = DueItem(
+        key=f"rule:{process.pk}:after:{audit.pk}",
+        process=process,
+        due_on=due_on,
+        source=DueSource.RULE,
+    )
+    if audit.case_id:
+        case = audit.case
+        field, role_id = _responsible_for(process, role_ids)
+        manager_id = case.team.manager_id
+        people = {
+            "team_manager": manager_id,
+            "allocated_worker": case.allocated_worker_id,
+            "chair": case.chair_id,
+            "iro": case.iro_id,
+        }
+        item.case, item.team_id = case, case.team_id
+        item.responsible_id, item.responsible_role_id = people[field], role_id
+        if item.responsible_id is None:
+            item.responsible_id, item.responsible_role_id = manager_id, None
+    elif audit.staff_member_id:
+        # A staff member's supervision or appraisal is owed by their line manager.
+        profile = getattr(audit.staff_member, "staff_profile", None)
+        item.staff_member_id = audit.staff_member_id
+        item.team_id = profile.team_id if profile else audit.team_id
+        item.responsible_id = profile.line_manager_id if profile else None
+        if item.responsible_id is None and profile and profile.team_id:
+            item.responsible_id = profile.team.manager_id
+    else:
+        item.team_id = audit.team_id
+        item.responsible_id = audit.carried_out_by_id
+    return item
+
+
+def plan_after_records(*, horizon: date | None = None) -> None:
+    """Items started by records already submitted: from each subject's latest record of each source
+    process (records that went through audit_submit planned theirs then; this catches imported ones)."""
+    sources = set()
+    for process in (
+        Process.objects.filter(is_active=True).exclude(schedule_rule=None).select_related("schedule_override")
+    ):
+        rule = effective_rule(process) or {}
+        if rule.get("clock") == "previous_record":
+            sources.add(process.key)
+        elif rule.get("clock") == "record_of":
+            sources.add(rule["after_process"])
+    conferences = Process.objects.filter(is_active=True, record_form="conference")
+    candidates = Audit.objects.filter(status__in=SUBMITTED, held_on__isnull=False).filter(
+        Q(process__key__in=sources) | Q(process__in=conferences)
+    )
+    later = Audit.objects.filter(
+        process=OuterRef("process"),
+        case=OuterRef("case"),
+        staff_member=OuterRef("staff_member"),
+        status__in=SUBMITTED,
+        held_on__gt=OuterRef("held_on"),
+    )
+    candidates = candidates.exclude(Exists(later)).select_related(
+        "process", "process__next_review_of", "case", "case__team", "staff_member__staff_profile__team", "conference"
+    )
+    role_ids = _role_ids()
+    batch = []
+    for audit in candidates.order_by("pk").iterator(chunk_size=2_000):
+        for process, due_on in _follow_ons(audit):
+            if horizon is None or due_on <= horizon:
+                batch.append(_item_for(audit, process, due_on, role_ids))
+        if len(batch) >= INSERT_BATCH:
+            DueItem.objects.bulk_create(batch, ignore_conflicts=True)
+            batch = []
+    if batch:
+        DueItem.objects.bulk_create(batch, ignore_conflicts=True)
+
+
+#
+# Satisfying and cancelling
+#
+
+
+@transaction.atomic
+def due_items_satisfy(*, audit: Audit, actor=None) -> DueItem | None:
+    """Mark the earliest open item of the audit's process and subject done (on time or late), then
+    plan the items the record starts. Returns the item met, if any."""
+    audit = Audit.objects.select_related(
+        "process", "process__next_review_of", "case", "case__team", "staff_member"
+    ).get(pk=audit.pk)
+    if audit.status not in SUBMITTED or audit.held_on is None:
+        return None
+    actor = actor or audit.carried_out_by
+    met = None
+    if audit.case_id or audit.staff_member_id:
+        if DueItem.objects.filter(satisfied_by=audit).exists():
+            met = None  # already met by this record (a retried task)
+        else:
+            open_items = DueItem.objects.filter(process=audit.process, status=DueStatus.OPEN)
+            open_items = open_items.filter(case_id=audit.case_id, staff_member_id=audit.staff_member_id)
+            met = open_items.select_for_update().order_by("due_on", "pk").first()
+            if met is not None:
+                met.status, met.satisfied_by, met.completed_on = DueStatus.DONE, audit, audit.held_on
+                save_with_history(met, actor=actor, reason=f"Met by record {audit.pk}", validate=False)
+    role_ids = _role_ids()
+    review = audit.process.next_review_of or audit.process
+    for process, due_on in _follow_ons(audit):
+        item = _item_for(audit, process, due_on, role_ids)
+        if audit.case_id and audit.process.record_form == "conference" and process.pk == review.pk:
+            # The conference set this review's date: other open items of the review are superseded.
+            superseded = DueItem.objects.filter(process=process, case_id=audit.case_id, status=DueStatus.OPEN)
+            superseded.exclude(key=item.key).update(status=DueStatus.CANCELLED)
+        DueItem.objects.bulk_create([item], ignore_conflicts=True)
+    return met
+
+
+@transaction.atomic
+def due_items_cancel_after(*, episode: Episode) -> int:
+    """Cancel the episode's open rule items due after it ended; returns how many."""
+    if episode.end is None:
+        return 0
+    return DueItem.objects.filter(
+        episode=episode, source=DueSource.RULE, status=DueStatus.OPEN, due_on__gt=episode.end
+    ).update(status=DueStatus.CANCELLED)
