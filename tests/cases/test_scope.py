@@ -88,7 +88,17 @@ def test_object_permissions_are_read_for_scope_in_one_place_only():
     root = Path(__file__).resolve().parents[2]
     readers = sorted(
         path.relative_to(root).as_posix()
-        for folder in ("core", "processes", "workforce", "cases", "audits", "timeliness", "dashboard", "qa_portal", "demo")
+        for folder in (
+            "core",
+            "processes",
+            "workforce",
+            "cases",
+            "audits",
+            "timeliness",
+            "dashboard",
+            "qa_portal",
+            "demo",
+        )
         for path in (root / folder).rglob("*.py")
         if "migrations" not in path.parts and any(name in path.read_text(encoding="utf-8") for name in SCOPE_READERS)
     )

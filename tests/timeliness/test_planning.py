@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from audits.services import audit_save, audit_start, audit_submit
 from cases.models import Episode
 from processes.models import Process
-from tests.audits.test_recording import complete
+from tests.audits.test_services import complete
 from timeliness.choices import DueStatus
 from timeliness.models import DueItem
 from timeliness.planning import due_items_cancel_after, due_items_satisfy, plan_due_items

@@ -36,7 +36,7 @@ from dashboard.selectors import (
 from dashboard.services import latest_refresh, rollup_refresh
 from processes.models import Process, RequiredOutcome
 from processes.timescales import add_months
-from tests.audits.dashboard_data import GRADES, TODAY, build
+from tests.dashboard.dashboard_data import GRADES, TODAY, build
 from timeliness.choices import DueStatus
 from timeliness.models import DueItem
 

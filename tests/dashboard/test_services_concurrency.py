@@ -8,8 +8,8 @@ from django.db import connection, connections
 
 from dashboard.models import AuditRollup, DueRollup, FindingRollup
 from dashboard.services import rollup_refresh
-from tests.audits.dashboard_data import TODAY, build
 from tests.cast import build_cast
+from tests.dashboard.dashboard_data import TODAY, build
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

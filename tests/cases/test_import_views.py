@@ -10,7 +10,7 @@ from django.core.management import call_command
 from cases.forms import MAX_CASE_FILE_BYTES
 from cases.models import Case, Episode
 from processes.services import system_user
-from tests.audits.test_import_cases import GOOD, people, teams  # noqa: F401 (fixtures)
+from tests.cases.test_case_import import GOOD, people, teams  # noqa: F401 (fixtures)
 from workforce.services import team_update
 
 pytestmark = pytest.mark.django_db
