@@ -19,13 +19,12 @@ from audits.signals import audit_submitted
 from cases.models import Case
 from core.history import save_with_history
 from processes.models import Process
+from processes.roles import Capability, role_keys_with
 from processes.schedules import closure_days, effective_rule
 from processes.timescales import next_due_after
 
 EDITABLE = {AuditStatus.DRAFT}
 AMENDABLE = {AuditStatus.SUBMITTED, AuditStatus.MODERATED, AuditStatus.AMENDED}
-MODERATORS = {"head-of-service", "qa-administrator"}
-WHOLE_STAFF_ROLES = {"head-of-service", "qa-administrator", "assistant-director", "professional-development-manager"}
 
 
 #
@@ -52,13 +51,13 @@ def staff_choices(user):
     or everyone for service-wide and workforce roles. Never themselves."""
     users = get_user_model().objects.filter(staff_profile__isnull=False, staff_profile__left_on__isnull=True)
     role_keys = set(user.groups.filter(role__isnull=False).values_list("role__key", flat=True))
-    if not (role_keys & WHOLE_STAFF_ROLES):
+    if not (role_keys & role_keys_with(Capability.SEE_ALL_STAFF)):
         users = users.filter(Q(staff_profile__line_manager=user) | Q(staff_profile__team__manager=user))
     return users.exclude(pk=user.pk).order_by("first_name", "last_name")
 
 
 def may_moderate(user) -> bool:
-    return user.is_authenticated and user.groups.filter(role__key__in=MODERATORS).exists()
+    return user.is_authenticated and user.groups.filter(role__key__in=role_keys_with(Capability.MODERATE)).exists()
 
 
 #

@@ -14,6 +14,7 @@ from django.db import connection
 from django.test import Client
 
 from bench.measure import emit, page_timing
+from processes.roles import SCRUTINY_PANEL_MEMBER
 
 DASHBOARD = "/dashboard/"
 HOME = "/"
@@ -134,7 +135,7 @@ def _scrutiny_user():
 
         profile = StaffProfile(user=user, job_title="Scrutiny panel member", start_date=date(2024, 1, 1))
         staff_profile_save(
-            actor=system_user(), profile=profile, roles=list(Role.objects.filter(key="scrutiny-panel-member"))
+            actor=system_user(), profile=profile, roles=list(Role.objects.filter(key=SCRUTINY_PANEL_MEMBER))
         )
     return get_user_model().objects.get(pk=user.pk)
 

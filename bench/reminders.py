@@ -29,6 +29,7 @@ from datetime import date, timedelta
 from django.db import connection
 
 from bench.measure import emit
+from processes.roles import HEAD_OF_SERVICE
 
 TODAY = date(2026, 12, 29)
 ITEM_BATCH = 50_000
@@ -75,7 +76,7 @@ def _people(people: int):
         StaffProfile(user=w, job_title="Social worker", start_date=date(2020, 1, 6), line_manager=managers[i // 10])
         for i, w in enumerate(workers)
     )
-    head_group = Role.objects.get(key="head-of-service").group
+    head_group = Role.objects.get(key=HEAD_OF_SERVICE).group
     for i in range(2):
         head = user_model.objects.create(username=f"bench.hos{i}", email=f"bench.hos{i}@example.org")
         head.groups.add(head_group)

@@ -28,6 +28,15 @@ from core.history import save_with_history
 from demo.records import demo_audits_load
 from processes.catalogue_files import read_paths
 from processes.models import Area, Role
+from processes.roles import (
+    HEAD_OF_SERVICE,
+    INDEPENDENT_CHAIR,
+    IRO,
+    QA_ADMINISTRATOR,
+    SCRUTINY_PANEL_MEMBER,
+    SOCIAL_WORKER,
+    TEAM_MANAGER,
+)
 from processes.services import catalogue_apply, roles_sync, system_user
 from workforce.models import StaffProfile, Team
 from workforce.services import staff_profile_save, team_create, team_update
@@ -79,31 +88,31 @@ class PersonSpec:
 
 # The nine users of DESIGN.md section 9, in that order.
 DEMO_USERS = (
-    PersonSpec("qa.admin", ("qa-administrator",), "Quality Assurance Officer", line_manager="hos"),
-    PersonSpec("tm.assessment", ("team-manager",), "Team Manager", ASSESSMENT, "hos", manages=ASSESSMENT),
-    PersonSpec("tm.cic", ("team-manager",), "Team Manager", CIC, "hos", manages=CIC),
-    PersonSpec("tm.yos", ("team-manager",), "Team Manager", YOS, "hos", manages=YOS),
-    PersonSpec("sw.assessment", ("social-worker",), "Social Worker", ASSESSMENT, "tm.assessment"),
-    PersonSpec("chair", ("independent-chair",), "Independent Child Protection Chair", line_manager="hos"),
-    PersonSpec("iro", ("iro",), "Independent Reviewing Officer", line_manager="hos"),
-    PersonSpec("hos", ("head-of-service",), "Head of Service, Children's Social Care"),
-    PersonSpec("scrutiny", ("scrutiny-panel-member",), "Scrutiny Panel Member (councillor)"),
+    PersonSpec("qa.admin", (QA_ADMINISTRATOR,), "Quality Assurance Officer", line_manager="hos"),
+    PersonSpec("tm.assessment", (TEAM_MANAGER,), "Team Manager", ASSESSMENT, "hos", manages=ASSESSMENT),
+    PersonSpec("tm.cic", (TEAM_MANAGER,), "Team Manager", CIC, "hos", manages=CIC),
+    PersonSpec("tm.yos", (TEAM_MANAGER,), "Team Manager", YOS, "hos", manages=YOS),
+    PersonSpec("sw.assessment", (SOCIAL_WORKER,), "Social Worker", ASSESSMENT, "tm.assessment"),
+    PersonSpec("chair", (INDEPENDENT_CHAIR,), "Independent Child Protection Chair", line_manager="hos"),
+    PersonSpec("iro", (IRO,), "Independent Reviewing Officer", line_manager="hos"),
+    PersonSpec("hos", (HEAD_OF_SERVICE,), "Head of Service, Children's Social Care"),
+    PersonSpec("scrutiny", (SCRUTINY_PANEL_MEMBER,), "Scrutiny Panel Member (councillor)"),
 )
 
 # More fictional staff, so every team has a manager and a few workers to allocate cases to.
 EXTRA_STAFF = (
-    PersonSpec("tm.16plus", ("team-manager",), "Team Manager", SIXTEEN_PLUS, "hos", manages=SIXTEEN_PLUS),
-    PersonSpec("sw.assessment.2", ("social-worker",), "Social Worker", ASSESSMENT, "tm.assessment"),
+    PersonSpec("tm.16plus", (TEAM_MANAGER,), "Team Manager", SIXTEEN_PLUS, "hos", manages=SIXTEEN_PLUS),
+    PersonSpec("sw.assessment.2", (SOCIAL_WORKER,), "Social Worker", ASSESSMENT, "tm.assessment"),
     PersonSpec(
-        "sw.assessment.3", ("social-worker",), "Social Worker (ASYE)", ASSESSMENT, "tm.assessment", newly_qualified=True
+        "sw.assessment.3", (SOCIAL_WORKER,), "Social Worker (ASYE)", ASSESSMENT, "tm.assessment", newly_qualified=True
     ),
-    PersonSpec("sw.cic.1", ("social-worker",), "Social Worker", CIC, "tm.cic"),
-    PersonSpec("sw.cic.2", ("social-worker",), "Senior Social Worker", CIC, "tm.cic"),
-    PersonSpec("sw.cic.3", ("social-worker",), "Social Worker", CIC, "tm.cic"),
-    PersonSpec("sw.yos.1", ("social-worker",), "YOS Case Manager", YOS, "tm.yos"),
-    PersonSpec("sw.yos.2", ("social-worker",), "YOS Case Manager", YOS, "tm.yos"),
-    PersonSpec("sw.16plus.1", ("social-worker",), "Personal Adviser", SIXTEEN_PLUS, "tm.16plus"),
-    PersonSpec("sw.16plus.2", ("social-worker",), "Personal Adviser", SIXTEEN_PLUS, "tm.16plus"),
+    PersonSpec("sw.cic.1", (SOCIAL_WORKER,), "Social Worker", CIC, "tm.cic"),
+    PersonSpec("sw.cic.2", (SOCIAL_WORKER,), "Senior Social Worker", CIC, "tm.cic"),
+    PersonSpec("sw.cic.3", (SOCIAL_WORKER,), "Social Worker", CIC, "tm.cic"),
+    PersonSpec("sw.yos.1", (SOCIAL_WORKER,), "YOS Case Manager", YOS, "tm.yos"),
+    PersonSpec("sw.yos.2", (SOCIAL_WORKER,), "YOS Case Manager", YOS, "tm.yos"),
+    PersonSpec("sw.16plus.1", (SOCIAL_WORKER,), "Personal Adviser", SIXTEEN_PLUS, "tm.16plus"),
+    PersonSpec("sw.16plus.2", (SOCIAL_WORKER,), "Personal Adviser", SIXTEEN_PLUS, "tm.16plus"),
 )
 
 STAFF = DEMO_USERS + EXTRA_STAFF
@@ -198,7 +207,7 @@ def demo_load(*, cases: int = DEFAULT_CASES, password: str = DEMO_PASSWORD_DEFAU
     _profiles_ensure(actor, users, teams)
 
     workers = {
-        spec.name: [users[p.username] for p in STAFF if p.team == spec.name and "social-worker" in p.roles]
+        spec.name: [users[p.username] for p in STAFF if p.team == spec.name and SOCIAL_WORKER in p.roles]
         for spec in TEAMS
     }
     existing = set(Case.objects.filter(reference__startswith=REFERENCE_PREFIX).values_list("reference", flat=True))

@@ -29,6 +29,7 @@ from cases.choices import CaseStatus, EpisodeKind
 from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, Episode
 from cases.services import view_case_permission
 from demo.data import CASE_AREAS, ETHNICITIES, FAITHS, LANGUAGES, catalogue_ensure, episodes_plan
+from processes import roles
 from processes.models import Area, Process, RequiredOutcome, Role
 from processes.services import system_user
 from workforce.models import StaffProfile, Team
@@ -43,7 +44,7 @@ WORKERS_PER_TEAM = 8
 CLOSED_SHARE = 0.15
 REASON = "Synthetic data (generate_synthetic)"
 TEAM_PREFIX = "Synthetic team "
-HEAD_OF_SERVICE = "syn.hos"
+HEAD_OF_SERVICE = "syn.hos"  # the synthetic head of service's username
 
 # Invented-looking combinations of common names: 48 x 48 pairs, never a real child's record.
 # fmt: off
@@ -159,7 +160,7 @@ def _last_number() -> int:
 def _staff_ensure(actor, team_count: int, seed: int, result: SyntheticResult) -> _Staff:
     catalogue_ensure(actor)
     areas = {area.key: area for area in Area.objects.filter(key__in=CASE_AREAS)}
-    roles = {role.key: role for role in Role.objects.all()}
+    role_rows = {role.key: role for role in Role.objects.all()}
     rng = random.Random(seed)
     password = make_password(None)  # unusable: benchmarks sign in with force_login
     start = date(2020, 1, 6)
@@ -178,10 +179,10 @@ def _staff_ensure(actor, team_count: int, seed: int, result: SyntheticResult) ->
             result.users += 1
             profile = StaffProfile(user=user, job_title=job_title, team=team, line_manager=line_manager)
             profile.start_date = start
-            staff_profile_save(actor=actor, profile=profile, roles=[roles[role_key]])
+            staff_profile_save(actor=actor, profile=profile, roles=[role_rows[role_key]])
         return user
 
-    hos = person(HEAD_OF_SERVICE, "head-of-service", "Head of Service")
+    hos = person(HEAD_OF_SERVICE, roles.HEAD_OF_SERVICE, "Head of Service")
     teams, workers = [], {}
     for index in range(1, team_count + 1):
         name = f"{TEAM_PREFIX}{index:02d}"
@@ -190,21 +191,22 @@ def _staff_ensure(actor, team_count: int, seed: int, result: SyntheticResult) ->
         if team is None:
             team = team_create(actor=actor, name=name, service_area=area)
             result.teams += 1
-        manager = person(f"syn.tm.{index:02d}", "team-manager", "Team Manager", team, hos)
+        manager = person(f"syn.tm.{index:02d}", roles.TEAM_MANAGER, "Team Manager", team, hos)
         if team.manager_id is None:
             team_update(actor=actor, team=team, manager=manager)
         workers[team.pk] = [
-            person(f"syn.sw.{index:02d}.{n}", "social-worker", "Social Worker", team, manager).pk
+            person(f"syn.sw.{index:02d}.{n}", roles.SOCIAL_WORKER, "Social Worker", team, manager).pk
             for n in range(1, WORKERS_PER_TEAM + 1)
         ]
         teams.append(team)
     independent = max(1, team_count // 4)
     chairs = [
-        person(f"syn.chair.{n}", "independent-chair", "Independent Chair", None, hos).pk
+        person(f"syn.chair.{n}", roles.INDEPENDENT_CHAIR, "Independent Chair", None, hos).pk
         for n in range(1, independent + 1)
     ]
     iros = [
-        person(f"syn.iro.{n}", "iro", "Independent Reviewing Officer", None, hos).pk for n in range(1, independent + 1)
+        person(f"syn.iro.{n}", roles.IRO, "Independent Reviewing Officer", None, hos).pk
+        for n in range(1, independent + 1)
     ]
     team_areas = {team.pk: team.service_area.key for team in teams}
     return _Staff(teams=teams, areas=team_areas, workers=workers, chairs=chairs, iros=iros)
@@ -351,10 +353,10 @@ def _author_kind(process: Process) -> str | None:
     """Who of a case's people records this process, by its lead roles (None: nobody synthetic does)."""
     leads = {role.key for role in process.lead_roles.all()}
     for role, kind in (
-        ("team-manager", "manager"),
-        ("social-worker", "worker"),
-        ("independent-chair", "chair"),
-        ("iro", "iro"),
+        (roles.TEAM_MANAGER, "manager"),
+        (roles.SOCIAL_WORKER, "worker"),
+        (roles.INDEPENDENT_CHAIR, "chair"),
+        (roles.IRO, "iro"),
     ):
         if role in leads:
             return kind
@@ -385,7 +387,7 @@ def _recording_context(actor, teams: int, seed: int) -> _Recording:
         service_processes=[
             p
             for p in processes
-            if p.subject_kind == "service" and "head-of-service" in {r.key for r in p.lead_roles.all()}
+            if p.subject_kind == "service" and roles.HEAD_OF_SERVICE in {r.key for r in p.lead_roles.all()}
         ],
         outcomes=outcomes,
         cases=list(

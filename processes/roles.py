@@ -2,7 +2,12 @@
 
 Fixtures name lead roles by key. The loader creates a Role row and an auth Group for each, so that
 object permissions (guardian) can be granted to the group. `scope` says how a holder reaches case
-data (issue: scoped access); `manager` marks the roles that "All Managers" covers.
+data; `manager` marks the roles that "All Managers" covers; `capabilities` say what else a holder may
+do (moderate grades, record about any member of staff, receive escalations, answer for drawn samples,
+use the admin site); `case_person` names the case field of the person who answers for a case's items
+when the role leads a process; `model_permissions` are the model-wide permissions its group holds.
+
+This is the only module that writes a role's key: the rest of the code asks it by capability.
 """
 
 from dataclasses import dataclass, field
@@ -22,6 +27,16 @@ class Scope:
     ]
 
 
+class Capability:
+    MODERATE = "moderate"  # takes the second look at a submitted grade
+    SEE_ALL_STAFF = "see_all_staff"  # may record about any member of staff, not only those they manage
+    RECEIVE_ESCALATIONS = "receive_escalations"  # overdue items escalate to them after the line manager
+    DRAW_SAMPLES = "draw_samples"  # answers for the cases drawn in a team's monthly random sample
+    USE_ADMIN_SITE = "use_admin_site"  # signs in to Django's admin site (staff flag follows the role)
+
+    ALL = (MODERATE, SEE_ALL_STAFF, RECEIVE_ESCALATIONS, DRAW_SAMPLES, USE_ADMIN_SITE)
+
+
 @dataclass(frozen=True)
 class RoleDefinition:
     key: str
@@ -29,42 +44,94 @@ class RoleDefinition:
     scope: str
     manager: bool = False
     aliases: tuple[str, ...] = field(default_factory=tuple)
+    capabilities: frozenset[str] = frozenset()
+    # When the role leads a process, the case field naming who answers for its items on a case.
+    case_person: str | None = None
+    model_permissions: tuple[str, ...] = ()
 
 
 ALL_MANAGERS = "all-managers"
 
+# Every role's key, named once: other modules write these names, never the strings (a test says so).
+QA_ADMINISTRATOR = "qa-administrator"
+HEAD_OF_SERVICE = "head-of-service"
+ASSISTANT_DIRECTOR = "assistant-director"
+SERVICE_MANAGER = "service-manager"
+PROFESSIONAL_DEVELOPMENT_MANAGER = "professional-development-manager"
+TEAM_MANAGER = "team-manager"
+THRESHOLD_MANAGER = "threshold-manager"
+SOCIAL_WORKER = "social-worker"
+IDENTIFIED_COLLEAGUE = "identified-colleague"
+INDEPENDENT_CHAIR = "independent-chair"
+IRO = "iro"
+FOSTERING_REVIEWING_OFFICER = "fostering-reviewing-officer"
+PEP_OFFICER = "pep-officer"
+PANEL_ADVISOR = "panel-advisor"
+AGENCY_DECISION_MAKER = "agency-decision-maker"
+MANAGEMENT_TEAM = "management-team"
+CHIEF_EXECUTIVE = "chief-executive"
+SAFEGUARDING_BOARD_CHAIR = "safeguarding-board-chair"
+TRUST_BOARD_CHAIR = "trust-board-chair"
+SHADOW_TRUST_CHAIR = "shadow-trust-chair"
+SCRUTINY_PANEL_CHAIR = "scrutiny-panel-chair"
+SCRUTINY_PANEL_MEMBER = "scrutiny-panel-member"
+
 ROLES: tuple[RoleDefinition, ...] = (
-    RoleDefinition("qa-administrator", "QA administrator", Scope.SERVICE),
     RoleDefinition(
-        "head-of-service",
+        QA_ADMINISTRATOR,
+        "QA administrator",
+        Scope.SERVICE,
+        capabilities=frozenset({Capability.MODERATE, Capability.SEE_ALL_STAFF, Capability.USE_ADMIN_SITE}),
+        model_permissions=(
+            "processes.load_catalogue",
+            "processes.add_closureday",
+            "processes.change_closureday",
+            "processes.delete_closureday",
+            "processes.add_scheduleoverride",
+            "processes.change_scheduleoverride",
+            "processes.delete_scheduleoverride",
+            "cases.add_case",
+            "cases.change_case",
+            "cases.view_accesslogentry",
+            "workforce.add_team",
+            "workforce.change_team",
+            "workforce.add_staffprofile",
+            "workforce.change_staffprofile",
+        ),
+    ),
+    RoleDefinition(
+        HEAD_OF_SERVICE,
         "Head of Service",
         Scope.SERVICE,
         manager=True,
         aliases=("Head of Service", "Head of Service Children in Care"),
+        capabilities=frozenset({Capability.MODERATE, Capability.SEE_ALL_STAFF, Capability.RECEIVE_ESCALATIONS}),
     ),
     RoleDefinition(
-        "assistant-director",
+        ASSISTANT_DIRECTOR,
         "Assistant Director",
         Scope.SERVICE,
         manager=True,
         aliases=("Assistant Director", "Assistant Director - Children's Social Care"),
+        capabilities=frozenset({Capability.SEE_ALL_STAFF}),
     ),
     RoleDefinition(
-        "service-manager",
+        SERVICE_MANAGER,
         "Service Manager",
         Scope.SERVICE,
         manager=True,
         aliases=("Service Manager", "Service manager", "Service Managers"),
     ),
     RoleDefinition(
-        "professional-development-manager",
+        PROFESSIONAL_DEVELOPMENT_MANAGER,
         "Service Manager for Professional Development",
         Scope.AGGREGATE,
         manager=True,
         aliases=("Service Manager for Professional Development",),
+        capabilities=frozenset({Capability.SEE_ALL_STAFF}),
     ),
     RoleDefinition(
-        "team-manager",
+        TEAM_MANAGER,
         "Team Manager",
         Scope.TEAM,
         manager=True,
@@ -77,73 +144,101 @@ ROLES: tuple[RoleDefinition, ...] = (
             "Team Manager for the child",
             "Team Manager for child",
         ),
+        capabilities=frozenset({Capability.DRAW_SAMPLES}),
+        case_person="team_manager",
     ),
-    RoleDefinition("threshold-manager", "Threshold Manager", Scope.TEAM, manager=True, aliases=("Threshold Manager",)),
-    RoleDefinition("social-worker", "Social Worker", Scope.TEAM, aliases=("Social Worker",)),
+    RoleDefinition(THRESHOLD_MANAGER, "Threshold Manager", Scope.TEAM, manager=True, aliases=("Threshold Manager",)),
     RoleDefinition(
-        "identified-colleague",
+        SOCIAL_WORKER,
+        "Social Worker",
+        Scope.TEAM,
+        aliases=("Social Worker",),
+        case_person="allocated_worker",
+    ),
+    RoleDefinition(
+        IDENTIFIED_COLLEAGUE,
         "Identified Colleague",
         Scope.TEAM,
         aliases=("Identified Colleague", "Identified Gatekeeper"),
     ),
-    RoleDefinition("independent-chair", "Independent Chair", Scope.ASSIGNED, aliases=("Independent Chair",)),
     RoleDefinition(
-        "iro",
+        INDEPENDENT_CHAIR,
+        "Independent Chair",
+        Scope.ASSIGNED,
+        aliases=("Independent Chair",),
+        case_person="chair",
+    ),
+    RoleDefinition(
+        IRO,
         "Independent Reviewing Officer (IRO)",
         Scope.ASSIGNED,
         aliases=("Independent Reviewing Officer (IRO)", "IRO"),
+        case_person="iro",
     ),
     RoleDefinition(
-        "fostering-reviewing-officer",
+        FOSTERING_REVIEWING_OFFICER,
         "Fostering Service Reviewing Officer",
         Scope.ASSIGNED,
         aliases=("Fostering Service Reviewing Officer",),
     ),
     RoleDefinition(
-        "pep-officer",
+        PEP_OFFICER,
         "Personal Educational Plan Officer",
         Scope.ASSIGNED,
         aliases=("Personal Educational Plan Officer",),
     ),
-    RoleDefinition("panel-advisor", "Panel Advisor", Scope.ASSIGNED, aliases=("Panel Advisor",)),
+    RoleDefinition(PANEL_ADVISOR, "Panel Advisor", Scope.ASSIGNED, aliases=("Panel Advisor",)),
+    RoleDefinition(AGENCY_DECISION_MAKER, "Agency Decision Maker", Scope.ASSIGNED, aliases=("Agency Decision Maker",)),
     RoleDefinition(
-        "agency-decision-maker", "Agency Decision Maker", Scope.ASSIGNED, aliases=("Agency Decision Maker",)
-    ),
-    RoleDefinition(
-        "management-team",
+        MANAGEMENT_TEAM,
         "Children's Social Care Management Team",
         Scope.AGGREGATE,
         aliases=("Children's Social Care Management Team",),
     ),
-    RoleDefinition("chief-executive", "Chief Executive", Scope.AGGREGATE, aliases=("Chief Executive",)),
+    RoleDefinition(CHIEF_EXECUTIVE, "Chief Executive", Scope.AGGREGATE, aliases=("Chief Executive",)),
     RoleDefinition(
-        "safeguarding-board-chair",
+        SAFEGUARDING_BOARD_CHAIR,
         "Chair of Plymouth Safeguarding Children's Board",
         Scope.AGGREGATE,
         aliases=("Chair of Plymouth Safeguarding Children's Board",),
     ),
     RoleDefinition(
-        "trust-board-chair",
+        TRUST_BOARD_CHAIR,
         "Chair of Children and Young People's Trust",
         Scope.AGGREGATE,
         aliases=("Chair of Children and Young People's Trust",),
     ),
     RoleDefinition(
-        "shadow-trust-chair",
+        SHADOW_TRUST_CHAIR,
         "Chair of Children and Young People's Shadow Trust",
         Scope.AGGREGATE,
         aliases=("Chair of Children and Young People's Shadow Trust",),
     ),
     RoleDefinition(
-        "scrutiny-panel-chair",
+        SCRUTINY_PANEL_CHAIR,
         "Chair of Overview Scrutiny Panel",
         Scope.AGGREGATE,
         aliases=("Chair of Overview Scrutiny Panel",),
     ),
-    RoleDefinition("scrutiny-panel-member", "Scrutiny panel member", Scope.AGGREGATE),
+    RoleDefinition(SCRUTINY_PANEL_MEMBER, "Scrutiny panel member", Scope.AGGREGATE),
 )
 
 ROLES_BY_KEY = {role.key: role for role in ROLES}
+
+
+def role_keys_with(capability: str) -> frozenset[str]:
+    """The keys of the roles that hold `capability` (one of Capability.ALL)."""
+    if capability not in Capability.ALL:
+        raise ValueError(f"Unknown capability: {capability}")
+    return frozenset(role.key for role in ROLES if capability in role.capabilities)
+
+
+# Who answers for a case's items, by the lead roles of its process, tried in this order; the team
+# manager when the process has none of these leads.
+CASE_RESPONSIBILITY_ORDER: tuple[tuple[str, str], ...] = tuple(
+    (key, ROLES_BY_KEY[key].case_person) for key in (TEAM_MANAGER, SOCIAL_WORKER, INDEPENDENT_CHAIR, IRO)
+)
+DEFAULT_CASE_RESPONSIBLE = TEAM_MANAGER
 
 
 def expand_role_keys(keys: list[str]) -> list[str]:

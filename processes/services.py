@@ -14,7 +14,6 @@ from core.history import save_with_history
 from processes.catalogue_files import CatalogueError, LoadedTable
 from processes.fixture_schema import ProcessEntry
 from processes.models import Area, Process, ProcessGroupObjectPermission, RequiredOutcome, Role, ScheduleOverride
-from processes.role_permissions import ROLE_MODEL_PERMISSIONS
 from processes.roles import ROLES, expand_role_keys
 from processes.schedules import override_errors
 
@@ -266,7 +265,7 @@ def roles_sync(*, actor) -> dict[str, Role]:
                 role.group.name = definition.name
                 role.group.save(update_fields=["name"])
         wanted = set()
-        for dotted in ROLE_MODEL_PERMISSIONS.get(definition.key, ()):
+        for dotted in definition.model_permissions:
             app_label, codename = dotted.split(".")
             wanted.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
         current = set(role.group.permissions.all())

@@ -33,6 +33,7 @@ from audits.models import Audit
 from cases.models import Episode
 from core.history import save_with_history
 from processes.models import Process, Role
+from processes.roles import CASE_RESPONSIBILITY_ORDER, DEFAULT_CASE_RESPONSIBLE, ROLES_BY_KEY
 from processes.schedules import closure_days, due_dates, effective_rule
 from processes.timescales import next_due_after
 from timeliness.choices import DueSource, DueStatus
@@ -43,13 +44,6 @@ EPISODE_BATCH = 2_000  # episodes read per query (by id range)
 MAX_OCCURRENCES = 10_000  # a safety stop far beyond any horizon (a 1-day rule for 27 years)
 CACHE_LIMIT = 50_000  # (process, start) due-date sequences kept between batches
 SUBMITTED = (AuditStatus.SUBMITTED, AuditStatus.AMENDED, AuditStatus.MODERATED)
-# Lead role -> the case field naming the person responsible, in the order they are tried.
-RESPONSIBLE_BY_ROLE = (
-    ("team-manager", "team_manager"),
-    ("social-worker", "allocated_worker"),
-    ("independent-chair", "chair"),
-    ("iro", "iro"),
-)
 
 
 @dataclass
@@ -65,7 +59,7 @@ class PlanStats:
 class _Rule:
     process: Process
     rule: dict
-    role_key: str  # which case person is responsible (RESPONSIBLE_BY_ROLE's second column)
+    role_key: str  # which case person is responsible (CASE_RESPONSIBILITY_ORDER's second column)
     role_id: int | None
     first_only: bool
 
@@ -76,16 +70,16 @@ class _Rule:
 
 
 def _role_ids() -> dict[str, int]:
-    return dict(Role.objects.filter(key__in=[key for key, _ in RESPONSIBLE_BY_ROLE]).values_list("key", "pk"))
+    return dict(Role.objects.filter(key__in=[key for key, _ in CASE_RESPONSIBILITY_ORDER]).values_list("key", "pk"))
 
 
 def _responsible_for(process: Process, role_ids: dict[str, int]) -> tuple[str, int | None]:
     """The case person responsible for a process's items, by its lead roles; the team manager otherwise."""
     leads = {role.key for role in process.lead_roles.all()}
-    for role_key, field in RESPONSIBLE_BY_ROLE:
+    for role_key, field in CASE_RESPONSIBILITY_ORDER:
         if role_key in leads:
             return field, role_ids.get(role_key)
-    return "team_manager", role_ids.get("team-manager")
+    return ROLES_BY_KEY[DEFAULT_CASE_RESPONSIBLE].case_person, role_ids.get(DEFAULT_CASE_RESPONSIBLE)
 
 
 def _review_process_ids() -> set[int]:

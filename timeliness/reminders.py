@@ -34,12 +34,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import emails
+from processes.roles import Capability, role_keys_with
 from processes.schedules import closure_days
 from processes.timescales import add_working_days, is_working_day
 from timeliness.choices import DueStatus, ReminderStage
 from timeliness.models import DueItem, Notification, Reminder
 
-HEAD_OF_SERVICE_ROLE = "head-of-service"
 RECIPIENTS_PER_READ = 500  # users loaded per query in the send step
 # The first key of the per-person advisory locks (pg_try_advisory_xact_lock(space, user id)): "REMI".
 ADVISORY_LOCK_SPACE = 0x52454D49
@@ -129,7 +129,7 @@ def heads_of_service(*, today: date):
     """Active users holding the head-of-service role (through its group), who have not left."""
     return (
         get_user_model()
-        .objects.filter(is_active=True, groups__role__key=HEAD_OF_SERVICE_ROLE)
+        .objects.filter(is_active=True, groups__role__key__in=role_keys_with(Capability.RECEIVE_ESCALATIONS))
         .exclude(staff_profile__left_on__lte=today)
         .distinct()
         .order_by("pk")

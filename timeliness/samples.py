@@ -31,6 +31,7 @@ from cases.choices import CaseStatus, EpisodeKind
 from cases.models import Case, Episode
 from core.history import save_with_history
 from processes.models import Process, Role
+from processes.roles import Capability, role_keys_with
 from processes.services import system_user
 from timeliness.choices import DueSource
 from timeliness.models import DueItem, SampleDraw
@@ -39,7 +40,6 @@ from workforce.models import Team
 logger = logging.getLogger(__name__)
 
 SAMPLE_AUDIT_KEY = "csc-sample-audit"
-RESPONSIBLE_ROLE_KEY = "team-manager"
 # The records a sampled process draws from, by the process's area. Every process with a sample rate in
 # the catalogue is a Youth Offending Service one; a rate given elsewhere needs its episode kind here.
 SAMPLED_EPISODE_KINDS = {"youth-offending-service": EpisodeKind.YOUTH_JUSTICE_ORDER}
@@ -118,7 +118,7 @@ def draw_samples(*, period: date, actor=None) -> list[SampleDraw]:
     """
     period = month_start(period)
     actor = actor or system_user()
-    role = Role.objects.filter(key=RESPONSIBLE_ROLE_KEY).first()
+    role = Role.objects.filter(key__in=role_keys_with(Capability.DRAW_SAMPLES)).order_by("pk").first()
     draws = []
     for plan in [*_rate_plans(period), *_sample_audit_plans(period)]:
         draw = _draw(plan, period=period, actor=actor, role=role)

@@ -18,6 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 from core import emails
 from core.history import save_with_history
 from processes.models import Role
+from processes.roles import Capability, role_keys_with
 from workforce.models import StaffProfile, Team
 
 User = get_user_model()
@@ -59,9 +60,6 @@ def team_update(*, actor, team: Team, **fields) -> Team:
     return team
 
 
-ADMIN_SITE_ROLES = {"qa-administrator"}
-
-
 def staff_groups_sync(profile: StaffProfile) -> None:
     """Make the user's groups exactly their roles' groups plus their (active) team's group.
 
@@ -89,7 +87,10 @@ def staff_groups_sync(profile: StaffProfile) -> None:
         user.groups.add(*to_add)
     # QA administrators manage people, closure days and timescales in the admin too; nobody else
     # reaches it through a role (superusers keep their own flag).
-    admin_access = profile.left_on is None and Role.objects.filter(staff=profile, key__in=ADMIN_SITE_ROLES).exists()
+    admin_access = (
+        profile.left_on is None
+        and Role.objects.filter(staff=profile, key__in=role_keys_with(Capability.USE_ADMIN_SITE)).exists()
+    )
     if not user.is_superuser and user.is_staff != admin_access:
         user.is_staff = admin_access
         user.save(update_fields=["is_staff"])
