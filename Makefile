@@ -41,9 +41,10 @@ test: install frontend  ## the whole suite (SQLite and an in-process broker unle
 test-fast: install  ## the suite without the browser tests
 	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
 
-lint: install  ## ruff
+lint: install  ## ruff, and the layering contract (import-linter: apps import only the apps below them, no cycles)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from core.models import BaseModel, TimestampedModel
 from core.querysets import ScopedQuerySet
 from processes.choices import SubjectKind
+from processes.overrides import override_errors
 from processes.roles import Scope
 
 
@@ -194,9 +195,6 @@ class ScheduleOverride(BaseModel):
         return reverse("admin:processes_scheduleoverride_change", args=[self.pk])
 
     def clean(self):
-        # Imported here: schedules imports this module.
-        from processes.schedules import override_errors
-
         errors = override_errors(self.process if self.process_id else None, self.intervals, self.repeats)
         if errors:
             raise ValidationError(errors)

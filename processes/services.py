@@ -14,8 +14,8 @@ from core.history import save_with_history
 from processes.catalogue_files import CatalogueError, LoadedTable
 from processes.fixture_schema import ProcessEntry
 from processes.models import Area, Process, ProcessGroupObjectPermission, RequiredOutcome, Role, ScheduleOverride
+from processes.overrides import override_errors
 from processes.roles import ROLES, expand_role_keys
-from processes.schedules import override_errors
 
 SYSTEM_USERNAME = "system"
 RECORD_PERMISSION = "record_process"

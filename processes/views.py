@@ -11,8 +11,9 @@ from processes.catalogue_files import CatalogueError, read_tables
 from processes.filtersets import ProcessFilterSet
 from processes.forms import CatalogueUploadForm, ScheduleOverrideForm
 from processes.models import Area, Process
+from processes.overrides import override_errors
 from processes.schedule_text import describe_basis, describe_schedule
-from processes.schedules import effective_rule, override_errors
+from processes.schedules import effective_rule
 from processes.selectors import active_processes, process_amendments
 from processes.services import catalogue_apply, catalogue_plan, schedule_override_save
 

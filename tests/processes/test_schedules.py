@@ -12,8 +12,8 @@ import yaml
 from django.core.exceptions import ValidationError
 
 from processes.models import ClosureDay, Process, ScheduleOverride
+from processes.overrides import apply_override
 from processes.schedules import (
-    apply_override,
     closure_days,
     due_dates,
     effective_rule,
