@@ -5,9 +5,6 @@ user's scope -> 404. Writes go through audits.services; a refused submission re-
 with its messages and saves nothing (the whole save-and-submit is one transaction).
 """
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -15,9 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -39,6 +34,7 @@ from audits.services import (
 )
 from cases.choices import AccessAction
 from cases.services import access_log_record
+from core.csv_export import csv_response
 from processes.models import Area, Process
 from workforce.models import Team
 
@@ -337,13 +333,11 @@ def audit_export(request):
     """The filtered list as CSV: what the user may see, no child's name (references only)."""
     _, audits = _audit_list_queryset(request)
     audits = list(audits)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(AUDIT_CSV_COLUMNS)
+    rows = []
     for audit in audits:
         moderation = getattr(audit, "moderation", None)
         late = audit.was_late
-        writer.writerow(
+        rows.append(
             [
                 audit.pk,
                 audit.process.name,
@@ -363,7 +357,4 @@ def audit_export(request):
     cases = [audit.case for audit in audits if audit.case_id]
     if cases:
         access_log_record(user=request.user, cases=cases, action=AccessAction.EXPORTED, path=request.path)
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="audits-{timezone.localtime():%Y%m%d-%H%M}.csv"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return csv_response("audits", AUDIT_CSV_COLUMNS, rows)
