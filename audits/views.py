@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -35,6 +34,7 @@ from audits.services import (
 from cases.choices import AccessAction
 from cases.services import access_log_record
 from core.csv_export import csv_response
+from core.paging import page_of, page_query
 from processes.models import Area, Process
 from workforce.models import Team
 
@@ -307,11 +307,7 @@ def audit_list(request):
     else:
         # Everything the user may see: from the per-case tallies, not a pass over every audit.
         agreement = Audit.objects.totals_for_user(request.user)
-    paginator = Paginator(audits, 50)
-    paginator.count = agreement["total"]  # already counted: spares the paginator its own COUNT(*)
-    page = paginator.get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = page_of(request, audits, 50, count=agreement["total"])  # already counted: spares a COUNT(*)
     rate = round(100 * agreement["agreed"] / agreement["moderated"]) if agreement["moderated"] else None
     return render(
         request,
@@ -320,7 +316,7 @@ def audit_list(request):
             "filterset": filterset,
             "page_obj": page,
             "object_list": page.object_list,
-            "page_query": query.urlencode(),
+            "page_query": page_query(request),
             "agreement": agreement,
             "agreement_rate": rate,
             "may_record": recordable_processes(request.user).exists(),

@@ -14,6 +14,7 @@ from cases.selectors import case_detail_queryset, case_history, case_list
 from cases.services import access_log_record
 from core.csv_export import csv_response
 from core.mixins import PermissionRequiredMixin
+from core.paging import page_query
 
 EXPORT_COLUMNS = [
     "reference",
@@ -83,7 +84,7 @@ class CaseListView(CaseScopedMixin, ListView):
         context.update(
             filterset=self.filterset,
             sort_links=sort_links,
-            page_query=query.urlencode(),
+            page_query=page_query(self.request),
             filtered=any(value for key, value in self.request.GET.items() if key not in ("page", "sort")),
             export_query=without_sort.urlencode(),
             sorts=SORTS,
@@ -161,6 +162,4 @@ class AccessLogView(PermissionRequiredMixin, ListView):
         return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        return super().get_context_data(filterset=self.filterset, page_query=query.urlencode(), **kwargs)
+        return super().get_context_data(filterset=self.filterset, page_query=page_query(self.request), **kwargs)

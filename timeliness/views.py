@@ -7,7 +7,6 @@ service-wide roles see every item; board and scrutiny roles, who see no child's 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from cases.models import Case
 from cases.scope import has_service_scope, may_see_cases
 from cases.services import access_log_record
 from core.csv_export import csv_response
+from core.paging import page_of, page_query
 from timeliness.choices import DueStatus
 from timeliness.filtersets import DueItemFilterSet, escalated_to
 from timeliness.models import DueItem
@@ -76,11 +76,7 @@ def due_list(request):
     figures = items.order_by().aggregate(
         total=Count("pk"), overdue=Count("pk", filter=Q(status=DueStatus.OPEN, due_on__lt=today))
     )
-    paginator = Paginator(items, 50)
-    paginator.count = figures["total"]  # counted with the overdue figure: spares a COUNT(*)
-    page = paginator.get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = page_of(request, items, 50, count=figures["total"])  # counted with the overdue figure: spares a COUNT(*)
     return render(
         request,
         "timeliness/due_list.html",
@@ -89,7 +85,7 @@ def due_list(request):
             "page_obj": page,
             "items": _decorate(list(page.object_list), today),
             "figures": figures,
-            "page_query": query.urlencode(),
+            "page_query": page_query(request),
         },
     )
 
@@ -173,7 +169,7 @@ PAGE_SIZE = 25
 
 @login_required
 def notification_list(request):
-    page = Paginator(notifications_for(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, notifications_for(user=request.user), PAGE_SIZE)
     return render(
         request,
         "timeliness/notifications.html",
