@@ -56,12 +56,25 @@ def test_run_dev_takes_its_address_from_bin_dev_address():
     assert "RUN_ADDRESS" not in script.replace("(from RUN_ADDRESS)", "")
 
 
+# The default set-up: nothing configured but a fresh var dir (the test environment's own settings left out).
+UNSET = ("CELERY_BROKER_URL", "DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "STATIC_MANIFEST")
+UNSET += ("SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "DJANGO_ALLOW_ASYNC_UNSAFE", "CACHE_URL")
+
+
+def manage(var_dir: Path, *args, **env) -> subprocess.CompletedProcess:
+    base = {key: value for key, value in os.environ.items() if key not in UNSET}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, "QA_PORTAL_VAR_DIR": str(var_dir), "DJANGO_SETTINGS_MODULE": "qa_portal.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def load_settings(var_dir: Path, **env) -> subprocess.CompletedProcess:
-    base = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("CELERY_BROKER_URL", "DATABASE_URL", "DJANGO_SETTINGS_MODULE")
-    }
+    base = {key: value for key, value in os.environ.items() if key not in UNSET}
     return subprocess.run(
         [sys.executable, "-c", "from django.conf import settings; settings.CELERY_BROKER_URL"],
         cwd=ROOT,
@@ -92,3 +105,19 @@ def test_it_creates_no_broker_folders_for_another_broker(tmp_path, broker):
     result = load_settings(var_dir, CELERY_BROKER_URL=broker)
     assert result.returncode == 0, result.stderr
     assert not (var_dir / "celery").exists()
+
+
+def test_it_prints_no_system_check_issue_for_a_command_on_the_default_set_up_with_debug_off(tmp_path):
+    env = {"DEBUG": "false", "SECRET_KEY": "a-long-random-secret-key-for-this-test-only-0123456789abcdef"}
+    result = manage(tmp_path / "var", "check", **env)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
+    # The development broker is still named where production settings are judged.
+    deploy = manage(tmp_path / "var", "check", "--deploy", **env)
+    assert "qa_portal.I001" in deploy.stdout + deploy.stderr
+
+
+def test_it_prints_no_system_check_issue_with_debug_on(tmp_path):
+    result = manage(tmp_path / "var", "check", DEBUG="true")
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
