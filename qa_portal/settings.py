@@ -253,7 +253,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Celery
 #
 # The default needs no server: kombu's filesystem transport keeps messages under var/celery/.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "filesystem://"
+# The host means nothing to the filesystem transport, but without one kombu logs a warning
+# ("No hostname was supplied") every time a task is sent, e.g. throughout load_demo.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "filesystem://localhost/"
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {
         "data_folder_in": str(VAR_DIR / "celery" / "queue"),

@@ -121,3 +121,25 @@ def test_it_prints_no_system_check_issue_with_debug_on(tmp_path):
     result = manage(tmp_path / "var", "check", DEBUG="true")
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
+
+
+def test_it_sends_a_task_to_the_filesystem_broker_without_a_warning(tmp_path):
+    # What load_demo does on a fresh clone before any worker ran: it crashed without the folders.
+    base = {key: value for key, value in os.environ.items() if key not in UNSET}
+    code = "import django; django.setup()\nfrom qa_portal.celery import app\napp.send_task('qa_portal.tests.nothing')\n"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={
+            **base,
+            "DEBUG": "true",
+            "QA_PORTAL_VAR_DIR": str(tmp_path),
+            "DJANGO_SETTINGS_MODULE": "qa_portal.settings",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    assert len(list((tmp_path / "celery" / "queue").iterdir())) == 1
