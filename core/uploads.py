@@ -31,6 +31,7 @@ class FileUploadForm(forms.Form):
     size_error = ""
     accept = ""
     # The app's validation error: it carries `problems`, each shown as one line of the error summary.
+    # (Not `error_class`: Django's Form already uses that name for its ErrorList.)
     problems_error: type[Exception]
 
     def __init__(self, *args, **kwargs):
