@@ -5,19 +5,13 @@ user's scope -> 404. Writes go through audits.services; a refused submission re-
 with its messages and saves nothing (the whole save-and-submit is one transaction).
 """
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -39,6 +33,8 @@ from audits.services import (
 )
 from cases.choices import AccessAction
 from cases.services import access_log_record
+from core.csv_export import csv_response
+from core.paging import page_of, page_query
 from processes.models import Area, Process
 from workforce.models import Team
 
@@ -311,11 +307,7 @@ def audit_list(request):
     else:
         # Everything the user may see: from the per-case tallies, not a pass over every audit.
         agreement = Audit.objects.totals_for_user(request.user)
-    paginator = Paginator(audits, 50)
-    paginator.count = agreement["total"]  # already counted: spares the paginator its own COUNT(*)
-    page = paginator.get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = page_of(request, audits, 50, count=agreement["total"])  # already counted: spares a COUNT(*)
     rate = round(100 * agreement["agreed"] / agreement["moderated"]) if agreement["moderated"] else None
     return render(
         request,
@@ -324,7 +316,7 @@ def audit_list(request):
             "filterset": filterset,
             "page_obj": page,
             "object_list": page.object_list,
-            "page_query": query.urlencode(),
+            "page_query": page_query(request),
             "agreement": agreement,
             "agreement_rate": rate,
             "may_record": recordable_processes(request.user).exists(),
@@ -337,13 +329,11 @@ def audit_export(request):
     """The filtered list as CSV: what the user may see, no child's name (references only)."""
     _, audits = _audit_list_queryset(request)
     audits = list(audits)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(AUDIT_CSV_COLUMNS)
+    rows = []
     for audit in audits:
         moderation = getattr(audit, "moderation", None)
         late = audit.was_late
-        writer.writerow(
+        rows.append(
             [
                 audit.pk,
                 audit.process.name,
@@ -363,7 +353,4 @@ def audit_export(request):
     cases = [audit.case for audit in audits if audit.case_id]
     if cases:
         access_log_record(user=request.user, cases=cases, action=AccessAction.EXPORTED, path=request.path)
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="audits-{timezone.localtime():%Y%m%d-%H%M}.csv"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return csv_response("audits", AUDIT_CSV_COLUMNS, rows)

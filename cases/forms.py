@@ -1,13 +1,12 @@
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 
 from cases.case_import import CaseImportError, case_import_plan, decode_csv
+from core.uploads import FileUploadForm
 
 MAX_CASE_FILE_BYTES = 5 * 1024 * 1024
 
 
-class CaseImportForm(forms.Form):
+class CaseImportForm(FileUploadForm):
     """A CSV of cases to preview: validated with the same rules (and messages) as import_cases."""
 
     file = forms.FileField(
@@ -15,25 +14,15 @@ class CaseImportForm(forms.Form):
         help_text="An export of the case-management system, with the columns described in the guidance.",
         error_messages={"required": "Choose a CSV file"},
     )
+    suffixes = (".csv",)
+    suffix_ignores_case = True
+    suffix_error = "The file must be a .csv file"
+    max_bytes = MAX_CASE_FILE_BYTES
+    size_error = "The CSV file must be smaller than 5 MB"
+    accept = ".csv,text/csv"
+    problems_error = CaseImportError
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].widget.attrs["accept"] = ".csv,text/csv"
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(Field("file"), Button("submit", "Preview changes"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".csv"):
-            raise forms.ValidationError("The file must be a .csv file")
-        if upload.size > MAX_CASE_FILE_BYTES:
-            raise forms.ValidationError("The CSV file must be smaller than 5 MB")
-        try:
-            text = decode_csv(upload.read())
-            self.plan = case_import_plan(text, source=upload.name)
-        except CaseImportError as exc:
-            raise forms.ValidationError(exc.problems) from exc
-        self.text = text
-        return upload
+    def read(self, name, data):
+        text = decode_csv(data)
+        self.plan = case_import_plan(text, source=name)
+        return text

@@ -3,11 +3,6 @@ user's scope is simply not there (404); board and scrutiny roles get 403; anonym
 Every view of a case page, its history or an export is written to the access log.
 """
 
-import csv
-import io
-
-from django.http import HttpResponse
-from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
 from cases.choices import AccessAction
@@ -17,7 +12,9 @@ from cases.models import AccessLogEntry, Case
 from cases.sections import case_sections
 from cases.selectors import case_detail_queryset, case_history, case_list
 from cases.services import access_log_record
+from core.csv_export import csv_response
 from core.mixins import PermissionRequiredMixin
+from core.paging import page_query
 
 EXPORT_COLUMNS = [
     "reference",
@@ -87,7 +84,7 @@ class CaseListView(CaseScopedMixin, ListView):
         context.update(
             filterset=self.filterset,
             sort_links=sort_links,
-            page_query=query.urlencode(),
+            page_query=page_query(self.request),
             filtered=any(value for key, value in self.request.GET.items() if key not in ("page", "sort")),
             export_query=without_sort.urlencode(),
             sorts=SORTS,
@@ -133,29 +130,22 @@ class CaseExportView(CaseScopedMixin, ListView):
     def get(self, request, *args, **kwargs):
         filterset = CaseFilterSet(request.GET or None, queryset=case_list(user=request.user))
         cases = list(filterset.qs if filterset.is_bound else filterset.queryset)
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(EXPORT_COLUMNS)
-        for case in cases:
-            writer.writerow(
-                [
-                    case.reference,
-                    case.child_name,
-                    case.date_of_birth.isoformat(),
-                    case.team.name,
-                    case.allocated_worker.get_full_name() if case.allocated_worker else "",
-                    case.status,
-                    case.closed_on.isoformat() if case.closed_on else "",
-                    "; ".join(episode.get_kind_display() for episode in case.open_episodes),
-                ]
-            )
+        rows = [
+            [
+                case.reference,
+                case.child_name,
+                case.date_of_birth.isoformat(),
+                case.team.name,
+                case.allocated_worker.get_full_name() if case.allocated_worker else "",
+                case.status,
+                case.closed_on.isoformat() if case.closed_on else "",
+                "; ".join(episode.get_kind_display() for episode in case.open_episodes),
+            ]
+            for case in cases
+        ]
         # The path without its query: a search may hold a child's name, which the log must not keep.
         access_log_record(user=request.user, cases=cases, action=AccessAction.EXPORTED, path=request.path)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="cases-{stamp}.csv"'
-        response["Cache-Control"] = "no-store"
-        return response
+        return csv_response("cases", EXPORT_COLUMNS, rows)
 
 
 class AccessLogView(PermissionRequiredMixin, ListView):
@@ -172,6 +162,4 @@ class AccessLogView(PermissionRequiredMixin, ListView):
         return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        return super().get_context_data(filterset=self.filterset, page_query=query.urlencode(), **kwargs)
+        return super().get_context_data(filterset=self.filterset, page_query=page_query(self.request), **kwargs)

@@ -3,11 +3,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from processes.catalogue_files import CatalogueError, read_tables
+from core.uploads import UploadFlow
 from processes.filtersets import ProcessFilterSet
 from processes.forms import CatalogueUploadForm, ScheduleOverrideForm
 from processes.models import Area, Process
@@ -15,7 +14,7 @@ from processes.overrides import override_errors
 from processes.schedule_text import describe_basis, describe_schedule
 from processes.schedules import effective_rule
 from processes.selectors import active_processes, process_amendments
-from processes.services import catalogue_apply, catalogue_plan, schedule_override_save
+from processes.services import catalogue_apply, schedule_override_save
 
 UPLOAD_SESSION_KEY = "catalogue_upload"
 
@@ -60,52 +59,29 @@ def process_detail(request, key):
     )
 
 
-@login_required
-@permission_required("processes.load_catalogue", raise_exception=True)
-@require_http_methods(["GET", "POST"])
-def catalogue_upload(request):
-    form = CatalogueUploadForm(request.POST, request.FILES) if request.method == "POST" else CatalogueUploadForm()
-    if request.method == "POST" and form.is_valid():
-        request.session[UPLOAD_SESSION_KEY] = {"name": form.cleaned_data["file"].name, "text": form.text}
-        return redirect("processes:catalogue_upload_preview")
-    return render(request, "processes/catalogue_upload.html", {"form": form}, status=400 if form.errors else 200)
+class CatalogueUpload(UploadFlow):
+    """A fixture file checked, previewed, then applied to the catalogue (QA administrators)."""
+
+    form_class = CatalogueUploadForm
+    session_key = UPLOAD_SESSION_KEY
+    permission = "processes.load_catalogue"
+    choose_url = "processes:catalogue_upload"
+    preview_url = "processes:catalogue_upload_preview"
+    choose_template = "processes/catalogue_upload.html"
+    preview_template = "processes/catalogue_upload_preview.html"
+    choose_first = "Choose a fixture file to preview."
+
+    def apply(self, request, form, name):
+        plan = catalogue_apply(form.tables, actor=request.user)
+        messages.success(request, f"Catalogue updated from {name}: {plan.counts_line()}.")
+        return redirect("processes:process_list")
+
+    def preview_context(self, form):
+        areas = Area.objects.filter(key__in=[loaded.table.area.key for loaded in form.tables])
+        return {"plan": form.plan, "areas": areas}
 
 
-@login_required
-@permission_required("processes.load_catalogue", raise_exception=True)
-@require_http_methods(["GET", "POST"])
-def catalogue_upload_preview(request):
-    upload = request.session.get(UPLOAD_SESSION_KEY)
-    if not upload:
-        messages.info(request, "Choose a fixture file to preview.")
-        return redirect("processes:catalogue_upload")
-    if request.method == "POST" and request.POST.get("action") == "cancel":
-        del request.session[UPLOAD_SESSION_KEY]
-        messages.info(request, "Nothing was changed.")
-        return redirect("processes:catalogue_upload")
-    try:
-        # Validated again: the catalogue may have changed since the file was chosen.
-        tables = read_tables([(upload["name"], upload["text"])])
-        if request.method == "POST" and request.POST.get("action") == "apply":
-            plan = catalogue_apply(tables, actor=request.user)
-            del request.session[UPLOAD_SESSION_KEY]
-            messages.success(request, f"Catalogue updated from {upload['name']}: {plan.counts_line()}.")
-            return redirect("processes:process_list")
-        plan = catalogue_plan(tables)
-    except CatalogueError:
-        del request.session[UPLOAD_SESSION_KEY]
-        # Bind the form to the stored file so that it reports the same problems the same way.
-        form = CatalogueUploadForm(
-            data={}, files={"file": SimpleUploadedFile(upload["name"], upload["text"].encode("utf-8"))}
-        )
-        form.is_valid()
-        return render(request, "processes/catalogue_upload.html", {"form": form}, status=400)
-    areas = Area.objects.filter(key__in=[loaded.table.area.key for loaded in tables])
-    return render(
-        request,
-        "processes/catalogue_upload_preview.html",
-        {"plan": plan, "upload_name": upload["name"], "areas": areas},
-    )
+catalogue_upload, catalogue_upload_preview = CatalogueUpload().views()
 
 
 @login_required

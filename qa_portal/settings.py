@@ -253,7 +253,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Celery
 #
 # The default needs no server: kombu's filesystem transport keeps messages under var/celery/.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "filesystem://"
+# The host means nothing to the filesystem transport, but without one kombu logs a warning
+# ("No hostname was supplied") every time a task is sent, e.g. throughout load_demo.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "filesystem://localhost/"
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {
         "data_folder_in": str(VAR_DIR / "celery" / "queue"),
@@ -266,6 +268,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     if CELERY_BROKER_URL.startswith("filesystem://")
     else {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 )
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    # kombu does not create its folders: without them the first task sent (e.g. by load_demo, before any
+    # worker ran) fails. Created here, like the SQLite file's folder, so a fresh clone just works.
+    for _folder in ("data_folder_in", "processed_folder", "control_folder"):
+        Path(CELERY_BROKER_TRANSPORT_OPTIONS[_folder]).mkdir(parents=True, exist_ok=True)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")

@@ -4,15 +4,10 @@ Scope: items on cases the user may see (Case.objects.for_user) plus items they a
 service-wide roles see every item; board and scrutiny roles, who see no child's record, get 403.
 """
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +17,8 @@ from cases.choices import AccessAction
 from cases.models import Case
 from cases.scope import has_service_scope, may_see_cases
 from cases.services import access_log_record
+from core.csv_export import csv_response
+from core.paging import page_of, page_query
 from timeliness.choices import DueStatus
 from timeliness.filtersets import DueItemFilterSet, escalated_to
 from timeliness.models import DueItem
@@ -79,11 +76,7 @@ def due_list(request):
     figures = items.order_by().aggregate(
         total=Count("pk"), overdue=Count("pk", filter=Q(status=DueStatus.OPEN, due_on__lt=today))
     )
-    paginator = Paginator(items, 50)
-    paginator.count = figures["total"]  # counted with the overdue figure: spares a COUNT(*)
-    page = paginator.get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = page_of(request, items, 50, count=figures["total"])  # counted with the overdue figure: spares a COUNT(*)
     return render(
         request,
         "timeliness/due_list.html",
@@ -92,7 +85,7 @@ def due_list(request):
             "page_obj": page,
             "items": _decorate(list(page.object_list), today),
             "figures": figures,
-            "page_query": query.urlencode(),
+            "page_query": page_query(request),
         },
     )
 
@@ -101,14 +94,13 @@ def due_list(request):
 def due_export(request):
     """The filtered list as CSV: what the user may see, references only (no child's name)."""
     _, items = _list_queryset(request)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(DUE_CSV_COLUMNS)
     cases = []
-    for item in items.iterator(chunk_size=2_000):
-        late = item.was_late
-        writer.writerow(
-            [
+
+    def rows():
+        # Streamed from the database in chunks; the cases are gathered on the way for the access log.
+        for item in items.iterator(chunk_size=2_000):
+            late = item.was_late
+            yield [
                 item.pk,
                 item.process.name,
                 subject_of(item),
@@ -119,14 +111,14 @@ def due_export(request):
                 item.completed_on or "",
                 "" if late is None else ("yes" if late else "no"),
             ]
-        )
-        if item.case_id:
-            cases.append(item.case)
+            if item.case_id:
+                cases.append(item.case)
+
+    # The file name and headers this export has always had (no time stamp, no Cache-Control).
+    response = csv_response("due-items", DUE_CSV_COLUMNS, rows(), stamped=False, no_store=False)
     if cases:
         unique = list({case.pk: case for case in cases}.values())
         access_log_record(user=request.user, cases=unique, action=AccessAction.EXPORTED, path=request.path)
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="due-items.csv"'
     return response
 
 
@@ -177,7 +169,7 @@ PAGE_SIZE = 25
 
 @login_required
 def notification_list(request):
-    page = Paginator(notifications_for(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, notifications_for(user=request.user), PAGE_SIZE)
     return render(
         request,
         "timeliness/notifications.html",

@@ -12,6 +12,7 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from django_filters.views import FilterView
 
 from core.mixins import PermissionRequiredMixin
+from core.paging import page_query
 from workforce import selectors, services
 from workforce.filtersets import StaffFilterSet
 from workforce.forms import StaffCreateForm, StaffEditForm, TeamForm
@@ -121,11 +122,9 @@ class StaffListView(PermissionRequiredMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
         context.update(
             filterset=self.filterset,  # FilterView calls it "filter", which shadows the template filter tag
-            page_query=query.urlencode(),
+            page_query=page_query(self.request),
             filtered=any(value for key, value in self.request.GET.items() if key != "page"),
         )
         return context

@@ -1,8 +1,8 @@
 """The process fixtures are the support tool, word for word.
 
-These tests read the fixture files and the seed (../shared/seed/, beside the project) as text and need no
-database. The seed's tables are parsed here, so a process that is missing, misspelt or split differently
-from the printed row fails a test that names it.
+These tests read the fixture files and the seed (fixtures/seed/, the support tool word for word) as text
+and need no database. The seed's tables are parsed here, so a process that is missing, misspelt or split
+differently from the printed row fails a test that names it.
 """
 
 import re
@@ -18,7 +18,7 @@ from processes.roles import ALL_MANAGERS, ROLES_BY_KEY
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 FIXTURE_DIR = PROJECT_ROOT / "fixtures" / "processes"
-SEED = PROJECT_ROOT.parent / "shared" / "seed" / "quality-assurance-in-childrens-social-care.txt"
+SEED = PROJECT_ROOT / "fixtures" / "seed" / "quality-assurance-in-childrens-social-care.txt"
 
 AREA_KEYS = [
     "strategic-overview",

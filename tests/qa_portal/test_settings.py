@@ -79,4 +79,4 @@ def test_database_url_selects_postgresql():
 def test_without_configuration_the_broker_needs_no_server():
     env = {**PRODUCTION, "CELERY_BROKER_URL": ""}
     result = manage("shell", "-c", "from django.conf import settings; print(settings.CELERY_BROKER_URL)", **env)
-    assert result.stdout.strip().endswith("filesystem://"), result.stderr
+    assert result.stdout.strip().endswith("filesystem://localhost/"), result.stderr
