@@ -90,7 +90,7 @@ ROWS = [
     # The load balancer's probe: open to all, signed in or not.
     ("health check", "healthz", "/healthz", EVERYONE, "get", OK),
     ("process page", "processes:process_detail", "/processes/aa-core-groups/", EVERYONE),
-    ("retired process page", "processes:process_detail", "/processes/no-such-process/", record_page()),
+    ("missing process page", "processes:process_detail", "/processes/no-such-process/", record_page()),
     ("process list", "processes:process_list", "/processes/", EVERYONE),
     ("catalogue upload", "processes:catalogue_upload", "/processes/upload/", QA_ADMIN_ONLY),
     # With nothing uploaded yet, the preview sends the administrator back to choose a file.
