@@ -1,18 +1,28 @@
 """Every page answers every role as the scope says: a matrix of URL x demo role.
 
 anonymous -> sign in (302); no permission -> 403; outside the user's scope -> 404; otherwise 200.
-Pages added by later work join the matrix by adding a row here. A row's {placeholders} are the cast's
-case ids or the ids of the records `matrix_objects` makes (built only for the rows that name them).
+The matrix is checked against the URL resolver: every URL pattern of the project needs a row (its
+name, a URL that resolves to it, and each demo role's answer), or test_every_url_pattern_has_a_row
+fails naming it. Only the admin site and Django's own auth views are exempt (EXEMPT, below).
+A row's {placeholders} are the cast's ids (`cast_ids`) or the ids of the records `matrix_objects`
+makes (built only for the rows that name them).
 """
 
 from datetime import timedelta
 from string import Formatter
+from typing import NamedTuple
 
 import pytest
+from django.contrib.auth import urls as auth_urls
+from django.http import HttpResponse
+from django.urls import URLPattern, URLResolver, get_resolver, include, path
+from django.urls import resolve as resolve_url
 from django.utils import timezone
 
+from audits.models import Action
 from audits.services import audit_save, audit_start, audit_submit
 from processes.models import Process
+from tests.audits.helpers import record as recorded
 from tests.cast import ROLE_NAMES
 
 # The catalogue (who leads what decides the recording pages) is loaded once for the module.
@@ -60,79 +70,181 @@ LEADS_A_PROCESS = EVERYONE | {"qa.admin": FORBIDDEN, "scrutiny": FORBIDDEN}
 AUTHOR = "tm.assessment"
 DASHBOARD_READERS = MANAGERS | {"qa.admin", "scrutiny"}
 
-# (label, url template, expected answer per role). {assessment} etc. are the cast's case ids;
-# {submitted_audit}, {draft_audit} and {workforce_record} the records of `matrix_objects`.
-MATRIX = [
-    ("home", "/", EVERYONE),
-    ("process list", "/processes/", EVERYONE),
-    ("catalogue upload", "/processes/upload/", QA_ADMIN_ONLY),
+
+class Row(NamedTuple):
+    label: str
+    name: str  # the URL pattern's namespaced name: the URL must resolve to it
+    template: str
+    expected: dict
+    method: str = "get"  # "post" for an endpoint that answers POST only (empty form)
+    anonymous: int = REDIRECT  # 302 to sign in, but for a page open to all (the health check)
+
+
+ACTION_PEOPLE = {"sw.assessment", "tm.assessment"}  # the action's owner and the audit's author
+
+# (label, pattern name, url template, expected answer per role[, method[, anonymous answer]]).
+# {assessment} etc. are the cast's case ids, {team} and {staff} the assessment team's and its social
+# worker's; {submitted_audit}, {draft_audit}, {workforce_record} and {action} the records of `matrix_objects`.
+ROWS = [
+    ("home", "home", "/", EVERYONE),
+    # The load balancer's probe: open to all, signed in or not.
+    ("health check", "healthz", "/healthz", EVERYONE, "get", OK),
+    ("process page", "processes:process_detail", "/processes/aa-core-groups/", EVERYONE),
+    ("missing process page", "processes:process_detail", "/processes/no-such-process/", record_page()),
+    ("process list", "processes:process_list", "/processes/", EVERYONE),
+    ("catalogue upload", "processes:catalogue_upload", "/processes/upload/", QA_ADMIN_ONLY),
     # With nothing uploaded yet, the preview sends the administrator back to choose a file.
-    ("catalogue upload preview", "/processes/upload/preview/", QA_ADMIN_ONLY | {"qa.admin": REDIRECT}),
-    ("local timescale change", "/processes/aa-core-groups/schedule/", QA_ADMIN_ONLY),
+    (
+        "catalogue upload preview",
+        "processes:catalogue_upload_preview",
+        "/processes/upload/preview/",
+        QA_ADMIN_ONLY | {"qa.admin": REDIRECT},
+    ),
+    (
+        "local timescale change",
+        "processes:schedule_override_edit",
+        "/processes/aa-core-groups/schedule/",
+        QA_ADMIN_ONLY,
+    ),
     # A statutory rule: the administrator is told why it cannot be changed here (200, no form).
-    ("statutory timescale change", "/processes/voice-children-in-care/schedule/", QA_ADMIN_ONLY),
-    ("missing process timescale", "/processes/no-such-process/schedule/", QA_ADMIN_ONLY | {"qa.admin": NOT_FOUND}),
-    ("case list", "/cases/", CASE_READERS),
-    ("case export", "/cases/export.csv", CASE_READERS),
-    ("case import", "/cases/import/", QA_ADMIN_ONLY),
-    ("assessment case", "/cases/{assessment}/", ASSESSMENT_CASE),
-    ("assessment case history", "/cases/{assessment}/history/", ASSESSMENT_CASE),
-    ("unchaired assessment case", "/cases/{assessment_unchaired}/", UNCHAIRED_ASSESSMENT_CASE),
-    ("children in care case", "/cases/{cic}/", CIC_CASE),
-    ("children in care case history", "/cases/{cic}/history/", CIC_CASE),
-    ("youth offending case", "/cases/{yos}/", YOS_CASE),
-    ("missing case", "/cases/999999/", case_page(set())),
-    ("access log", "/access-log/", QA_ADMIN_ONLY),
-    ("team list", "/workforce/teams/", QA_ADMIN_ONLY),
-    ("team add", "/workforce/teams/add/", QA_ADMIN_ONLY),
-    ("staff list", "/workforce/staff/", QA_ADMIN_ONLY),
-    ("staff add", "/workforce/staff/add/", QA_ADMIN_ONLY),
-    # Recording (audits.views). Action done (/actions/<pk>/done/) answers POST only: see
-    # tests/audits/test_recording_views.py, which also covers every write role by role.
-    ("audit list", "/audits/", EVERYONE),
-    ("audit export", "/audits/export.csv", EVERYONE),
-    ("record an audit", "/audits/new/", LEADS_A_PROCESS),
-    ("start a sample audit", "/audits/new/csc-sample-audit/", only(MANAGERS)),
-    ("start a supervision record", "/audits/new/csc-supervision/", only(TEAM_MANAGERS)),
-    ("start an unknown process", "/audits/new/no-such-process/", record_page()),
-    ("submitted audit of the assessment case", "/audits/{submitted_audit}/", record_page(ok=SEES_ASSESSMENT_CASE)),
+    (
+        "statutory timescale change",
+        "processes:schedule_override_edit",
+        "/processes/voice-children-in-care/schedule/",
+        QA_ADMIN_ONLY,
+    ),
+    (
+        "missing process timescale",
+        "processes:schedule_override_edit",
+        "/processes/no-such-process/schedule/",
+        QA_ADMIN_ONLY | {"qa.admin": NOT_FOUND},
+    ),
+    ("case list", "cases:case_list", "/cases/", CASE_READERS),
+    ("case export", "cases:case_export", "/cases/export.csv", CASE_READERS),
+    ("case import", "cases:case_import", "/cases/import/", QA_ADMIN_ONLY),
+    # With nothing uploaded yet, the preview sends the administrator back to choose a file.
+    (
+        "case import preview",
+        "cases:case_import_preview",
+        "/cases/import/preview/",
+        QA_ADMIN_ONLY | {"qa.admin": REDIRECT},
+    ),
+    ("assessment case", "cases:case_detail", "/cases/{assessment}/", ASSESSMENT_CASE),
+    ("assessment case history", "cases:case_history", "/cases/{assessment}/history/", ASSESSMENT_CASE),
+    ("unchaired assessment case", "cases:case_detail", "/cases/{assessment_unchaired}/", UNCHAIRED_ASSESSMENT_CASE),
+    ("children in care case", "cases:case_detail", "/cases/{cic}/", CIC_CASE),
+    ("children in care case history", "cases:case_history", "/cases/{cic}/history/", CIC_CASE),
+    ("youth offending case", "cases:case_detail", "/cases/{yos}/", YOS_CASE),
+    ("missing case", "cases:case_detail", "/cases/999999/", case_page(set())),
+    ("access log", "cases:access_log", "/access-log/", QA_ADMIN_ONLY),
+    ("team list", "workforce:team_list", "/workforce/teams/", QA_ADMIN_ONLY),
+    ("team add", "workforce:team_add", "/workforce/teams/add/", QA_ADMIN_ONLY),
+    ("staff list", "workforce:staff_list", "/workforce/staff/", QA_ADMIN_ONLY),
+    ("staff add", "workforce:staff_add", "/workforce/staff/add/", QA_ADMIN_ONLY),
+    ("team page", "workforce:team_detail", "/workforce/teams/{team}/", QA_ADMIN_ONLY),
+    ("team edit", "workforce:team_edit", "/workforce/teams/{team}/edit/", QA_ADMIN_ONLY),
+    ("staff page", "workforce:staff_detail", "/workforce/staff/{staff}/", QA_ADMIN_ONLY),
+    ("staff edit", "workforce:staff_edit", "/workforce/staff/{staff}/edit/", QA_ADMIN_ONLY),
+    (
+        "invite a person (POST)",
+        "workforce:staff_invite",
+        "/workforce/staff/{staff}/invite/",
+        only({"qa.admin"}, REDIRECT),
+        "post",
+    ),
+    # Recording (audits.views); tests/audits/test_views_writes.py covers every write role by role.
+    ("audit list", "audits:audit_list", "/audits/", EVERYONE),
+    ("audit export", "audits:audit_export", "/audits/export.csv", EVERYONE),
+    ("record an audit", "audits:audit_new", "/audits/new/", LEADS_A_PROCESS),
+    ("start a sample audit", "audits:audit_start", "/audits/new/csc-sample-audit/", only(MANAGERS)),
+    ("start a supervision record", "audits:audit_start", "/audits/new/csc-supervision/", only(TEAM_MANAGERS)),
+    ("start an unknown process", "audits:audit_start", "/audits/new/no-such-process/", record_page()),
+    (
+        "submitted audit of the assessment case",
+        "audits:audit_detail",
+        "/audits/{submitted_audit}/",
+        record_page(ok=SEES_ASSESSMENT_CASE),
+    ),
     # A draft is its author's alone until submitted: for everyone else it is not there.
-    ("draft audit of the assessment case", "/audits/{draft_audit}/", record_page(ok={AUTHOR})),
-    ("edit the draft", "/audits/{draft_audit}/edit/", record_page(ok={AUTHOR})),
+    ("draft audit of the assessment case", "audits:audit_detail", "/audits/{draft_audit}/", record_page(ok={AUTHOR})),
+    ("edit the draft", "audits:audit_edit", "/audits/{draft_audit}/edit/", record_page(ok={AUTHOR})),
     (
         "edit the submitted audit (sent to the record)",
+        "audits:audit_edit",
         "/audits/{submitted_audit}/edit/",
         record_page(redirect={AUTHOR}, forbidden=SEES_ASSESSMENT_CASE - {AUTHOR}),
     ),
     (
         "amend the submitted audit",
+        "audits:audit_amend",
         "/audits/{submitted_audit}/amend/",
         record_page(ok={AUTHOR} | MODERATORS, forbidden=SEES_ASSESSMENT_CASE - {AUTHOR} - MODERATORS),
     ),
-    ("amend the draft (sent to the draft)", "/audits/{draft_audit}/amend/", record_page(redirect={AUTHOR})),
+    (
+        "amend the draft (sent to the draft)",
+        "audits:audit_amend",
+        "/audits/{draft_audit}/amend/",
+        record_page(redirect={AUTHOR}),
+    ),
     # Who is no moderator is refused before the record is looked up: 403 in or out of scope.
-    ("moderate the submitted audit", "/audits/{submitted_audit}/moderate/", only(MODERATORS)),
+    ("moderate the submitted audit", "audits:audit_moderate", "/audits/{submitted_audit}/moderate/", only(MODERATORS)),
     # A moderator is refused a draft that is not theirs as if it did not exist.
-    ("moderate the draft", "/audits/{draft_audit}/moderate/", only(MODERATORS, NOT_FOUND)),
+    ("moderate the draft", "audits:audit_moderate", "/audits/{draft_audit}/moderate/", only(MODERATORS, NOT_FOUND)),
     (
         "workforce record about the social worker",
+        "audits:audit_detail",
         "/audits/{workforce_record}/",
         record_page(ok=SERVICE_WIDE | {"tm.assessment", "sw.assessment"}),
     ),
-    ("missing audit", "/audits/999999/", record_page()),
+    ("missing audit", "audits:audit_detail", "/audits/999999/", record_page()),
+    (
+        "mark an action done (POST)",
+        "audits:action_done",
+        "/actions/{action}/done/",
+        record_page(redirect=ACTION_PEOPLE, forbidden=SEES_ASSESSMENT_CASE - ACTION_PEOPLE),
+        "post",
+    ),
+    # Timeliness: what is due, for everyone who reaches case data, and each person's notifications.
+    ("due list", "timeliness:due_list", "/due/", CASE_READERS),
+    ("due list export", "timeliness:due_export", "/due/export.csv", CASE_READERS),
+    ("notifications", "timeliness:notification_list", "/notifications/", EVERYONE),
+    (
+        "mark notifications read (POST)",
+        "timeliness:notifications_read",
+        "/notifications/read/",
+        dict.fromkeys(ROLE_NAMES, REDIRECT),
+        "post",
+    ),
     # The dashboard: managers (their teams), service-wide roles, board and scrutiny (aggregates only).
-    ("dashboard", "/dashboard/", only(DASHBOARD_READERS)),
-    ("dashboard table export", "/dashboard/export.csv?table=trends", only(DASHBOARD_READERS)),
-    ("never-audited cases export", "/dashboard/export.csv?table=never_audited", only(DASHBOARD_READERS - {"scrutiny"})),
-    ("management report", "/dashboard/report/?kind=management", only(DASHBOARD_READERS)),
-    ("annual health check", "/dashboard/report/?kind=health-check&period=12m", only(DASHBOARD_READERS)),
+    ("dashboard", "dashboard:dashboard", "/dashboard/", only(DASHBOARD_READERS)),
+    (
+        "dashboard table export",
+        "dashboard:dashboard_export",
+        "/dashboard/export.csv?table=trends",
+        only(DASHBOARD_READERS),
+    ),
+    (
+        "never-audited cases export",
+        "dashboard:dashboard_export",
+        "/dashboard/export.csv?table=never_audited",
+        only(DASHBOARD_READERS - {"scrutiny"}),
+    ),
+    ("management report", "dashboard:dashboard_report", "/dashboard/report/?kind=management", only(DASHBOARD_READERS)),
+    (
+        "annual health check",
+        "dashboard:dashboard_report",
+        "/dashboard/report/?kind=health-check&period=12m",
+        only(DASHBOARD_READERS),
+    ),
 ]
+MATRIX = [Row(*row) for row in ROWS]
 
 
 @pytest.fixture
 def matrix_objects(cast) -> dict[str, int]:
     """Records the recording rows need: a submitted (graded) and a draft sample audit of the assessment
-    case by its team manager, and a submitted supervision record about its social worker."""
+    case by its team manager, a submitted supervision record about its social worker, and an action
+    the social worker owns."""
     manager = cast[AUTHOR]
 
     def record(key, submit=True, **subject):
@@ -151,33 +263,129 @@ def matrix_objects(cast) -> dict[str, int]:
         "submitted_audit": record("csc-sample-audit", case=cast.cases["assessment"]),
         "draft_audit": record("csc-sample-audit", submit=False, case=cast.cases["assessment"]),
         "workforce_record": record("csc-supervision", staff_member=cast["sw.assessment"]),
+        # An action for the social worker, on a record (one outcome not met) of the assessment case.
+        "action": Action.objects.get(
+            audit=recorded(
+                manager,
+                "csc-sample-audit",
+                case=cast.cases["assessment"],
+                not_met=True,
+                action_owner=cast["sw.assessment"],
+            )
+        ).pk,
     }
 
 
+def cast_ids(cast) -> dict[str, int]:
+    ids = {key: case.pk for key, case in cast.cases.items()}
+    return ids | {"team": cast.teams["assessment"].pk, "staff": cast["sw.assessment"].staff_profile.pk}
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in Formatter().parse(template) if name}
+
+
 def resolve(template: str, cast, objects: dict[str, int] | None = None) -> str:
-    return template.format(**{key: case.pk for key, case in cast.cases.items()}, **(objects or {}))
+    return template.format(**cast_ids(cast), **(objects or {}))
 
 
 def objects_for(template: str, cast, request) -> dict[str, int]:
     """The matrix's records, made only for a row that names one (most rows need none)."""
-    names = {name for _, name, _, _ in Formatter().parse(template) if name}
-    return request.getfixturevalue("matrix_objects") if names - cast.cases.keys() else {}
+    return request.getfixturevalue("matrix_objects") if placeholders(template) - cast_ids(cast).keys() else {}
 
 
-@pytest.mark.parametrize("label,template,expected", MATRIX, ids=[row[0] for row in MATRIX])
-def test_anonymous_visitors_are_sent_to_sign_in(client, cast, request, label, template, expected):
-    response = client.get(resolve(template, cast, objects_for(template, cast, request)))
-    if template == "/":
-        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+def send(client, row: Row, url: str):
+    return client.post(url) if row.method == "post" else client.get(url)
+
+
+IDS = [row.label for row in MATRIX]
+
+
+@pytest.mark.parametrize("row", MATRIX, ids=IDS)
+def test_anonymous_visitors_are_sent_to_sign_in(client, cast, request, row):
+    response = send(client, row, resolve(row.template, cast, objects_for(row.template, cast, request)))
+    assert response.status_code == row.anonymous
+    if row.anonymous != REDIRECT:
+        return
+    if row.template == "/":
+        assert response["Location"].startswith("/accounts/login/")
     else:
-        assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/?next=")
 
 
 @pytest.mark.parametrize("role", ROLE_NAMES)
-@pytest.mark.parametrize("label,template,expected", MATRIX, ids=[row[0] for row in MATRIX])
-def test_each_role_gets_the_answer_its_scope_gives(client, cast, request, label, template, expected, role):
-    url = resolve(template, cast, objects_for(template, cast, request))
+@pytest.mark.parametrize("row", MATRIX, ids=IDS)
+def test_each_role_gets_the_answer_its_scope_gives(client, cast, request, row, role):
+    url = resolve(row.template, cast, objects_for(row.template, cast, request))
     client.force_login(cast[role])
-    response = client.get(url)
-    assert response.status_code == expected[role], f"{role} on {label}"
+    response = send(client, row, url)
+    assert response.status_code == row.expected[role], f"{role} on {row.label}"
+
+
+#
+# The matrix against the URL resolver: every pattern has a row, every row the pattern it names
+#
+
+# Patterns with no row, and why. Nothing else may be left out.
+EXEMPT_ROUTES = (
+    "admin/",  # Django's admin site (named and unnamed patterns): is_staff and its own permission checks
+)
+# Django's own auth views (django.contrib.auth.urls; the project configures login and password_reset
+# with its own form and throttle, tested in tests/workforce/test_password_reset.py and the browser tests).
+EXEMPT_NAMES = {pattern.name for pattern in auth_urls.urlpatterns}
+
+
+def url_patterns(patterns, prefix: str = "", namespace: str = ""):
+    """(namespaced name, route) of every pattern under `patterns`, walking included URLconfs."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(part for part in (namespace, pattern.namespace) if part)
+            yield from url_patterns(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield name or f"(unnamed {pattern.lookup_str})", prefix + str(pattern.pattern)
+
+
+def exempt(name: str, route: str) -> bool:
+    return route.startswith(EXEMPT_ROUTES) or name in EXEMPT_NAMES
+
+
+def patterns_without_a_row(patterns, rows=MATRIX) -> list[str]:
+    named = {row.name for row in rows}
+    found = url_patterns(patterns)
+    return [f"{name} ({route})" for name, route in found if not exempt(name, route) and name not in named]
+
+
+def test_every_url_pattern_has_a_row():
+    missing = patterns_without_a_row(get_resolver().url_patterns)
+    assert not missing, "URL patterns with no row in tests/test_access_matrix.py: " + ", ".join(missing)
+
+
+def test_a_pattern_with_no_row_fails_the_check():
+    def view(request, **kwargs):
+        return HttpResponse()
+
+    extra = [
+        path("secret/", view, name="secret_report"),
+        path("more/", include(([path("<int:pk>/", view, name="page")], "extra"))),
+    ]
+    assert patterns_without_a_row([*get_resolver().url_patterns, *extra]) == [
+        "secret_report (secret/)",
+        "extra:page (more/<int:pk>/)",
+    ]
+
+
+def test_the_admin_and_djangos_auth_views_are_the_only_exemptions():
+    skipped = {
+        name
+        for name, route in url_patterns(get_resolver().url_patterns)
+        if exempt(name, route) and not route.startswith(EXEMPT_ROUTES)
+    }
+    assert skipped == EXEMPT_NAMES
+    assert {"login", "logout", "password_reset", "password_reset_confirm"} <= EXEMPT_NAMES
+
+
+@pytest.mark.parametrize("row", MATRIX, ids=IDS)
+def test_each_rows_url_resolves_to_the_pattern_it_names(row):
+    url = row.template.format(**dict.fromkeys(placeholders(row.template), 1)).partition("?")[0]
+    assert resolve_url(url).view_name == row.name

@@ -9,7 +9,7 @@ from audits.choices import AuditStatus
 from audits.models import Action, Audit, CaseAuditTally, Finding, Moderation
 from audits.services import audit_amend, audit_moderate
 from cases.services import case_transfer
-from tests.audits.test_views import completed, record
+from tests.audits.helpers import completed, record
 from tests.cast import ROLE_NAMES
 from timeliness.models import DueItem
 

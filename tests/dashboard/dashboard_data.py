@@ -1,6 +1,6 @@
 """Known dashboard data for tests: three processes in two areas, extra cases per team, submitted
 records with findings, moderations and the due items they met, open and cancelled items, a draft, and
-cases never audited; then the rollups refreshed. Used by tests/audits/test_dashboard.py and the
+cases never audited; then the rollups refreshed. Used by tests/dashboard/test_*.py and the
 browser test."""
 
 import random

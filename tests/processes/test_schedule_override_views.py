@@ -20,12 +20,8 @@ def qa_admin(catalogue):
     return user_with_roles("qa.admin", "qa-administrator")
 
 
-def test_only_a_qa_administrator_may_change_a_timescale(client, catalogue):
-    assert client.get(url(LOCAL)).status_code == 302
-    client.force_login(UserFactory(username="someone"))
-    assert client.get(url(LOCAL)).status_code == 403
-    assert client.post(url(LOCAL), {"intervals": "1 week", "reason": "x"}).status_code == 403
-    assert not ScheduleOverride.objects.exists()
+# Anonymous visitors, users without the permission (403 on GET and POST, nothing written) and one
+# history row per change: tests/processes/test_views_access.py.
 
 
 def test_an_administrator_changes_a_local_rule_with_a_reason_kept_in_history(client, qa_admin):

@@ -7,11 +7,10 @@ import pytest
 import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from processes.models import Process
 from tests.factories import user_with_roles
+from tests.queries import Queries, assert_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -70,10 +69,7 @@ def test_an_unknown_process_is_not_found(client, team_manager):
     assert client.get("/processes/no-such-process/").status_code == 404
 
 
-def test_an_inactive_process_is_not_found(client, team_manager):
-    Process.objects.filter(key="aa-child-protection-review").update(is_active=False)
-    client.force_login(team_manager)
-    assert client.get("/processes/aa-child-protection-review/").status_code == 404
+# A retired (inactive) process is not found: tests/processes/test_views_access.py.
 
 
 #
@@ -107,12 +103,12 @@ def test_filtering_by_role_lists_only_processes_that_role_leads(client, team_man
 def test_the_list_runs_the_same_number_of_queries_for_one_table_and_nine(client):
     call_command("load_processes", str(FIXTURES / "08-youth-offending-service.yaml"), stdout=io.StringIO())
     client.force_login(user_with_roles("reader", "team-manager"))
-    with CaptureQueriesContext(connection) as one_table:
+    with Queries() as one_table:
         assert client.get("/processes/").context["count"] == 11
     call_command("load_processes", stdout=io.StringIO())
-    with CaptureQueriesContext(connection) as nine_tables:
+    with Queries() as nine_tables:
         assert client.get("/processes/").context["count"] == 78
-    assert len(nine_tables) == len(one_table)
+    assert_queries(one_table, nine_tables, "the list of nine tables")
 
 
 #
@@ -141,15 +137,15 @@ def test_a_sampled_process_shows_its_rate(client, team_manager):
 def test_a_process_page_keeps_its_query_count_however_long_its_history(client, team_manager, fixture_copy):
     client.force_login(team_manager)
     url = Process.objects.get(key="yos-start-asset-assessment").get_absolute_url()
-    with CaptureQueriesContext(connection) as short_history:
+    with Queries() as short_history:
         client.get(url)
     for lead in ("Lead one", "Lead two", "Lead three"):
         fixture_copy.edit("youth-offending", lambda d, lead=lead: d["processes"][0].__setitem__("lead", lead))
         call_command("load_processes", str(fixture_copy.folder), stdout=io.StringIO())
-    with CaptureQueriesContext(connection) as long_history:
+    with Queries() as long_history:
         response = client.get(url)
     assert len(response.context["amendments"]) == 4
-    assert len(long_history) == len(short_history)
+    assert_queries(short_history, long_history, "the page with four amendments")
 
 
 #

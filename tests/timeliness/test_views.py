@@ -7,11 +7,10 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from cases.models import Case
 from processes.models import Process
+from tests.queries import assert_queries, queries_for
 from timeliness.choices import DueStatus
 from timeliness.models import DueItem
 from timeliness.planning import plan_due_items
@@ -39,16 +38,7 @@ def planned(cast):
     return cast
 
 
-def test_an_anonymous_visitor_is_sent_to_sign_in(client, db):
-    for path in ("/due/", "/due/export.csv"):
-        response = client.get(path)
-        assert response.status_code == 302 and "login" in response["Location"]
-
-
-def test_a_scrutiny_panel_member_is_refused(client, planned):
-    client.force_login(planned["scrutiny"])
-    assert client.get("/due/").status_code == 403
-    assert client.get("/due/export.csv").status_code == 403
+# Anonymous visitors and scrutiny (403) on the due list and its CSV: tests/timeliness/test_views_access.py.
 
 
 @pytest.mark.parametrize("username", sorted(SCOPES))
@@ -122,22 +112,16 @@ def _bulk_items(cast, count):
     )
 
 
-def _queries(client, path):
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(path).status_code == 200
-    return len(captured)
-
-
 @pytest.mark.parametrize("path", ["/due/", "/due/?page=2&status=open", "/"])
 def test_the_query_count_is_the_same_at_10_and_10000_items(client, cast, path):
     call_command("load_processes", stdout=io.StringIO())
     client.force_login(cast["tm.cic"])
     _bulk_items(cast, 10 if "page" not in path else 60)
     client.get(path)  # the first request fills per-process caches (content types): not the page's cost
-    small = _queries(client, path)
+    small = queries_for(client, path)
     DueItem.objects.all().delete()
     _bulk_items(cast, 10_000)
-    assert _queries(client, path) == small
+    assert_queries(small, queries_for(client, path), path)
 
 
 def _escalate(cast, count, *, to):
@@ -200,12 +184,12 @@ def test_the_home_pages_escalated_section_costs_the_same_queries_at_10_and_5000_
     client.force_login(cast["hos"])
     _escalate(cast, 10, to=cast["hos"])
     client.get("/")  # the first request fills per-process caches (content types): not the page's cost
-    small = _queries(client, "/")
+    small = queries_for(client, "/")
     assert len(client.get("/").context["escalated_due"]) == 10
     from timeliness.models import Reminder
 
     Reminder.objects.all().delete()
     DueItem.objects.all().delete()
     _escalate(cast, 5_000, to=cast["hos"])
-    assert _queries(client, "/") == small
+    assert_queries(small, queries_for(client, "/"), "the home page at 5,000 items")
     assert len(client.get("/").context["escalated_due"]) == 20

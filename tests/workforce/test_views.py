@@ -5,13 +5,12 @@ from datetime import date, timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from processes.models import Role
 from processes.services import roles_sync, system_user
 from tests.factories import UserFactory, user_with_roles
+from tests.queries import Queries, assert_queries
 from tests.workforce.factories import (
     StaffProfileFactory,
     TeamFactory,
@@ -19,23 +18,12 @@ from tests.workforce.factories import (
     staff_member,
     team_created,
 )
+from tests.workforce.helpers import edit_data, staff_data
 from workforce.models import StaffProfile, Team
 
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
-
-PAGES = [
-    "/workforce/teams/",
-    "/workforce/teams/add/",
-    "/workforce/teams/{team}/",
-    "/workforce/teams/{team}/edit/",
-    "/workforce/staff/",
-    "/workforce/staff/add/",
-    "/workforce/staff/{member}/",
-    "/workforce/staff/{member}/edit/",
-]
-FORM_PAGES = [page for page in PAGES if page.endswith(("add/", "edit/"))]
 
 
 @pytest.fixture
@@ -81,46 +69,6 @@ def admin_client(client, qa_admin):
     return client
 
 
-def url(page: str, team=None, member=None) -> str:
-    return page.format(team=team.pk if team else 0, member=member.pk if member else 0)
-
-
-def staff_data(team=None, roles=(), line_manager=None, start=date(2024, 1, 8), left_on=None, **fields) -> dict:
-    data = {
-        "first_name": "Robin",
-        "last_name": "Ashworth",
-        "email": "robin.ashworth@example.org",
-        "job_title": "Social Worker",
-        "team": team.pk if team else "",
-        "line_manager": line_manager.pk if line_manager else "",
-        "roles": [role.pk for role in roles],
-        "start_date_0": start.day,
-        "start_date_1": start.month,
-        "start_date_2": start.year,
-    }
-    if left_on is not None:
-        data.update(left_on_0=left_on.day, left_on_1=left_on.month, left_on_2=left_on.year)
-    data.update(fields)
-    return data
-
-
-def edit_data(profile, **changes) -> dict:
-    """The edit form as it arrives with the profile's current values, then `changes`."""
-    data = staff_data(
-        team=profile.team,
-        roles=profile.roles.all(),
-        line_manager=profile.line_manager,
-        start=profile.start_date,
-        left_on=profile.left_on,
-        first_name=profile.user.first_name,
-        last_name=profile.user.last_name,
-        email=profile.user.email,
-        job_title=profile.job_title,
-    )
-    data.update(changes)
-    return data
-
-
 def group_ids(user) -> set[int]:
     return set(user.groups.values_list("id", flat=True))
 
@@ -148,30 +96,8 @@ def test_qa_administrators_hold_the_workforce_permissions(qa_admin):
         assert user.has_perm(f"workforce.{perm}")
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_anonymous_visitors_are_sent_to_sign_in(client, team, member, page):
-    response = client.get(url(page, team, member))
-    assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/?next=")
-
-
-@pytest.mark.parametrize("page", PAGES)
-def test_team_managers_are_refused(client, team_manager, team, member, page):
-    client.force_login(team_manager)
-    assert client.get(url(page, team, member)).status_code == 403
-
-
-@pytest.mark.parametrize("page", FORM_PAGES)
-def test_team_managers_cannot_post_and_nothing_is_written(client, team_manager, team, member, page):
-    client.force_login(team_manager)
-    before = row_counts()
-    assert client.post(url(page, team, member), {"name": "Taken over", "username": "x"}).status_code == 403
-    assert row_counts() == before
-
-
-@pytest.mark.parametrize("page", PAGES)
-def test_qa_administrators_see_every_page(admin_client, team, member, page):
-    assert admin_client.get(url(page, team, member)).status_code == 200
+# Anonymous visitors, team managers (403, nothing written) and QA administrators (200) on every page,
+# and one history row for each write: tests/workforce/test_views_access.py.
 
 
 def test_an_unknown_team_or_person_is_not_found(admin_client):
@@ -272,12 +198,12 @@ def test_the_team_list_runs_the_same_number_of_queries_for_2_teams_and_30(admin_
             StaffProfileFactory.create_batch(2, team=team)
 
     add_teams(2)
-    with CaptureQueriesContext(connection) as two:
+    with Queries() as two:
         assert len(admin_client.get("/workforce/teams/").context["teams"]) == 2
     add_teams(28)
-    with CaptureQueriesContext(connection) as thirty:
+    with Queries() as thirty:
         assert len(admin_client.get("/workforce/teams/").context["teams"]) == 30
-    assert len(thirty) == len(two)
+    assert_queries(two, thirty, "the list of 30")
 
 
 #
@@ -471,12 +397,12 @@ def test_the_staff_list_runs_the_same_number_of_queries_for_2_people_and_30(admi
             StaffProfileFactory(line_manager=UserFactory(), roles=[roles["social-worker"], roles["iro"]])
 
     add_staff(2)
-    with CaptureQueriesContext(connection) as two:
+    with Queries() as two:
         assert len(admin_client.get("/workforce/staff/").context["profiles"]) == 2
     add_staff(28)
-    with CaptureQueriesContext(connection) as thirty:
+    with Queries() as thirty:
         assert len(admin_client.get("/workforce/staff/").context["profiles"]) == 30
-    assert len(thirty) == len(two)
+    assert_queries(two, thirty, "the list of 30")
 
 
 def test_a_persons_page_shows_their_groups_and_who_changed_what(admin_client, member, roles):
