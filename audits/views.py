@@ -49,6 +49,12 @@ def audits_for(user):
     )
 
 
+def actions_for(user):
+    """The actions the user may reach: those of the records they may see, and the ones they own (the
+    owner reaches their action even where the audit itself is outside their scope)."""
+    return Action.objects.filter(Q(audit__in=Audit.objects.for_user(user)) | Q(owner=user)).select_related("audit")
+
+
 def _log_if_case(request, audit):
     if audit.case_id:
         access_log_record(user=request.user, cases=[audit.case], action=AccessAction.VIEWED_AUDIT, path=request.path)
@@ -219,9 +225,7 @@ def audit_moderate_view(request, pk):
 @require_POST
 @login_required
 def action_done(request, pk):
-    # The owner reaches their own action even where the audit itself is outside their scope.
-    visible = Action.objects.filter(Q(audit__in=Audit.objects.for_user(request.user)) | Q(owner=request.user))
-    action = get_object_or_404(visible.select_related("audit"), pk=pk)
+    action = get_object_or_404(actions_for(request.user), pk=pk)
     try:
         action_complete(actor=request.user, action=action)
     except ValidationError as error:

@@ -6,7 +6,7 @@ table is a `Table` (columns and rows); the page, its charts, the CSV export and 
 all render the same tables, through `Table.display_rows`, where small counts are suppressed for
 board and scrutiny roles.
 
-Scope (`dashboard_scope`):
+Scope (`dashboard_scope`, from the rule cases.scope.dashboard_reach):
 - service-wide roles (head of service, QA administrator...): every team, and the never-audited list;
 - team-scoped managers (team and threshold managers): the teams they manage and their own team,
   and those teams' never-audited cases;

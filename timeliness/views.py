@@ -1,7 +1,8 @@
 """The due list for managers (/due/, CSV at /due/export.csv) and the home page's due sections.
 
-Scope: items on cases the user may see (Case.objects.for_user) plus items they are responsible for;
-service-wide roles see every item; board and scrutiny roles, who see no child's record, get 403.
+Scope (the rules: cases.scope.due_items_rule, may_see_due_list, case_in_scope_q): items on cases the
+user may see (Case.objects.for_user) plus items they are responsible for; service-wide roles see every
+item; board and scrutiny roles, who see no child's record, get 403.
 """
 
 import csv
