@@ -106,8 +106,14 @@ def managed_staff(user):
 
 def managers_of_q(profile) -> Q:
     """The users who manage the person of `profile` (the converse of managed_staff_q): their line
-    manager and their team's manager."""
-    return Q(pk=profile.line_manager_id) | Q(managed_teams=profile.team_id)
+    manager and their team's manager. No one for a person with neither (a missing team must not read
+    as managed_teams=None, i.e. everyone who manages no team)."""
+    managers = Q(pk__in=[])
+    if profile.line_manager_id is not None:
+        managers |= Q(pk=profile.line_manager_id)
+    if profile.team_id is not None:
+        managers |= Q(managed_teams=profile.team_id)
+    return managers
 
 
 def sees_all_staff(user) -> bool:
