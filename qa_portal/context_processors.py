@@ -26,6 +26,6 @@ def _unread(user) -> int:
 
 
 def _leads_a_process(user) -> bool:
-    from processes.models import Process
+    from audits.selectors import recordable_processes
 
-    return Process.objects.for_user(user, "record").filter(is_active=True).exists()
+    return recordable_processes(user).exists()
