@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.html import format_html
 
 from audits.choices import ConferenceDecision, Grade, Judgement
+from cases.scope import managers_of_q
 from core.form_fields import GovDateField
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -300,7 +301,7 @@ def action_owner_choices(audit):
         profile = getattr(audit.staff_member, "staff_profile", None)
         people |= Q(pk=audit.staff_member_id)
         if profile is not None:
-            people |= Q(pk=profile.line_manager_id) | Q(managed_teams=profile.team_id)
+            people |= managers_of_q(profile)
     elif audit.team_id:
         people |= Q(staff_profile__team_id=audit.team_id)
     return (

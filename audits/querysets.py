@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Count, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 
-from cases.scope import has_service_scope, may_see_cases
+from cases.scope import granted_case_ids, has_service_scope, managed_staff, may_see_cases, own_teams
 
 
 def _others_drafts(user) -> Q:
@@ -15,25 +15,17 @@ def _others_drafts(user) -> Q:
     return Q(status="draft") & ~Q(carried_out_by=user)
 
 
-def _visible_cases(user):
-    Case = apps.get_model("cases", "Case")
-    return Case.objects.granted_ids(user, distinct=False) if may_see_cases(user) else Case.objects.none().values("pk")
-
-
 def _caseless_rule(user) -> Q:
     """Which records without a case the user may see (for a user without service-wide scope)."""
     Process = apps.get_model("processes", "Process")
-    StaffProfile = apps.get_model("workforce", "StaffProfile")
-    managed_staff = StaffProfile.objects.filter(Q(line_manager=user) | Q(team__manager=user)).values("user")
     led_processes = Process.objects.granted_ids(user, "record", distinct=False)
     # Records about a meeting, a foster carer or the service stay within the team that made
     # them: their free text can name children, so leading the process is not enough.
-    own_teams = user.groups.filter(team__isnull=False).values("team")
     subjectless = Q(case__isnull=True, staff_member__isnull=True)
     return (
         Q(staff_member=user)
-        | Q(staff_member__in=managed_staff)
-        | (subjectless & (Q(carried_out_by=user) | Q(process__in=led_processes, team__in=own_teams)))
+        | Q(staff_member__in=managed_staff(user))
+        | (subjectless & (Q(carried_out_by=user) | Q(process__in=led_processes, team__in=own_teams(user))))
     )
 
 
@@ -46,7 +38,7 @@ class AuditQuerySet(models.QuerySet):
         # Every condition tests a column of the audit against a small set the database builds once
         # (the case ids from the user's grants, the people they manage): no join per audit, so the
         # list walks its date index and stops after a page, and the count is one pass over the table.
-        return self.filter(Q(case__in=_visible_cases(user)) | _caseless_rule(user)).exclude(_others_drafts(user))
+        return self.filter(Q(case__in=granted_case_ids(user)) | _caseless_rule(user)).exclude(_others_drafts(user))
 
     def totals_for_user(self, user) -> dict[str, int]:
         """How many audits the user may see, how many of them were moderated and how many moderations
@@ -68,7 +60,7 @@ class AuditQuerySet(models.QuerySet):
         else:
             caseless = caseless.filter(_caseless_rule(user))
             if may_see_cases(user):
-                tallies = Tally.objects.filter(case__in=_visible_cases(user))
+                tallies = Tally.objects.filter(case__in=granted_case_ids(user))
                 # A user has few drafts: probe each one's case, rather than build every granted id again.
                 mine = Q(case__isnull=False) & Case.objects.granted_to(user, OuterRef("case_id"))
             else:

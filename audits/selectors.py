@@ -1,10 +1,34 @@
-"""Reads of records: the user's own for the home page, and a case's for its page."""
+"""Reads of records: what a user may record and about whom, the user's own records for the home page,
+and a case's for its page."""
 
 from django.db.models import Prefetch
 
 from audits.choices import ActionStatus, AuditStatus
 from audits.models import Action, Audit, Finding
-from audits.services import recordable_processes
+from cases.models import Case
+from cases.scope import staff_in_reach
+from processes.models import Process
+
+#
+# What a user may record, and about whom (the choices a start form offers; audits.rules asks them too)
+#
+
+
+def recordable_processes(user):
+    """Active processes the user's roles lead (guardian: "record this process")."""
+    return Process.objects.for_user(user, "record").filter(is_active=True)
+
+
+def case_choices(user):
+    """Open cases the user may see: the only cases a case process can be recorded on."""
+    return Case.objects.for_user(user).filter(status="open").select_related("team")
+
+
+def staff_choices(user):
+    """The staff a user may record workforce processes about: those in their reach (cases.scope:
+    the people they manage, or everyone for roles that see all staff). Never themselves."""
+    return staff_in_reach(user).exclude(pk=user.pk).order_by("first_name", "last_name")
+
 
 # The home page shows the most pressing of each; the full lists are on their own pages.
 HOME_LIMIT = 50

@@ -7,58 +7,30 @@ and records the acting user and reason in history.
 
 from datetime import date
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from audits.choices import ActionStatus, AuditStatus, ConferenceDecision, Judgement
 from audits.models import Action, Audit, ConferenceRecord, Finding, Moderation, VisitRecord
+from audits.rules import (
+    AMENDABLE,
+    EDITABLE,
+    answers_for_action,
+    may_amend,
+    may_complete_action,
+    may_edit,
+    may_record,
+    may_record_about_case,
+    may_record_about_staff,
+    moderation_refusal,
+)
 from audits.signals import audit_submitted
 from cases.models import Case
 from core.history import save_with_history
 from processes.models import Process
-from processes.roles import Capability, role_keys_with
 from processes.schedules import closure_days, effective_rule
 from processes.timescales import next_due_after
-
-EDITABLE = {AuditStatus.DRAFT}
-AMENDABLE = {AuditStatus.SUBMITTED, AuditStatus.MODERATED, AuditStatus.AMENDED}
-
-
-#
-# Who may record what, on which subject
-#
-
-
-def recordable_processes(user):
-    """Active processes the user's roles lead (guardian: "record this process")."""
-    return Process.objects.for_user(user, "record").filter(is_active=True)
-
-
-def may_record(user, process: Process) -> bool:
-    return recordable_processes(user).filter(pk=process.pk).exists()
-
-
-def case_choices(user):
-    """Open cases the user may see: the only cases a case process can be recorded on."""
-    return Case.objects.for_user(user).filter(status="open").select_related("team")
-
-
-def staff_choices(user):
-    """The staff a user may record workforce processes about: their line reports and team members,
-    or everyone for service-wide and workforce roles. Never themselves."""
-    users = get_user_model().objects.filter(staff_profile__isnull=False, staff_profile__left_on__isnull=True)
-    role_keys = set(user.groups.filter(role__isnull=False).values_list("role__key", flat=True))
-    if not (role_keys & role_keys_with(Capability.SEE_ALL_STAFF)):
-        users = users.filter(Q(staff_profile__line_manager=user) | Q(staff_profile__team__manager=user))
-    return users.exclude(pk=user.pk).order_by("first_name", "last_name")
-
-
-def may_moderate(user) -> bool:
-    return user.is_authenticated and user.groups.filter(role__key__in=role_keys_with(Capability.MODERATE)).exists()
-
 
 #
 # Starting and saving
@@ -77,13 +49,13 @@ def audit_start(
     if kind == "case":
         if case is None:
             raise ValidationError({"case": "Choose the case."})
-        if not case_choices(actor).filter(pk=case.pk).exists():
+        if not may_record_about_case(actor, case):
             raise PermissionDenied("This case is not in your scope.")
         team = case.team
     elif kind == "staff":
         if staff_member is None:
             raise ValidationError({"staff_member": "Choose the member of staff."})
-        if not staff_choices(actor).filter(pk=staff_member.pk).exists():
+        if not may_record_about_staff(actor, staff_member):
             raise PermissionDenied("You may not record about this member of staff.")
         team = staff_member.staff_profile.team
     else:
@@ -116,10 +88,16 @@ def _plan_after(audit: Audit) -> None:
     transaction.on_commit(lambda: audit_submitted.send(sender=Audit, audit_id=audit.pk))
 
 
+def _check_in_scope(actor, audit: Audit) -> None:
+    """The record is one the actor may see (Audit.objects.for_user): a service never trusts its caller."""
+    if not Audit.objects.for_user(actor).filter(pk=audit.pk).exists():
+        raise PermissionDenied("This record is not in your scope.")
+
+
 def _check_editable(actor, audit: Audit) -> None:
     if audit.status not in EDITABLE:
         raise ValidationError("A submitted record is changed only by an amendment.")
-    if audit.carried_out_by_id != actor.pk:
+    if not may_edit(actor, audit):
         raise PermissionDenied("Only the person who started this draft may change it.")
 
 
@@ -273,8 +251,9 @@ def audit_amend(
     """Change a submitted record. The reason is kept with the change; the original stays in history."""
     if audit.status not in AMENDABLE:
         raise ValidationError("Only a submitted record is amended; a draft is simply saved.")
-    if not (audit.carried_out_by_id == actor.pk or may_moderate(actor)):
+    if not may_amend(actor, audit):
         raise PermissionDenied("Only the person who recorded it, a head of service or a QA administrator may amend it.")
+    _check_in_scope(actor, audit)
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason for the amendment"})
     fields = {**fields, "status": AuditStatus.AMENDED}
@@ -289,20 +268,12 @@ def audit_amend(
 @transaction.atomic
 def audit_moderate(*, actor, audit: Audit, agreed: bool, grade: str = "", reason: str = "") -> Moderation:
     """A head of service or QA administrator agrees the grade, or changes it with a reason."""
-    if not may_moderate(actor):
-        raise PermissionDenied("Only a head of service or a QA administrator moderates.")
-    if not Audit.objects.for_user(actor).filter(pk=audit.pk).exists():
-        raise PermissionDenied("This record is not in your scope.")
-    if audit.status not in (AuditStatus.SUBMITTED, AuditStatus.AMENDED):
-        raise ValidationError("Only a submitted record that is not yet moderated can be moderated.")
-    if not audit.process.grades:
-        raise ValidationError("This process does not grade, so there is no grade to moderate.")
-    if audit.carried_out_by_id == actor.pk:
-        raise ValidationError("You cannot moderate a record you made.")
-    if Moderation.objects.filter(audit=audit).exists():
-        raise ValidationError("This record has been moderated already.")
-    if audit.history.filter(history_user=actor, history_change_reason__startswith="Amended").exists():
-        raise ValidationError("You amended this record, so someone else moderates it.")
+    refusal = moderation_refusal(actor, audit)
+    if isinstance(refusal, PermissionDenied):
+        raise refusal
+    _check_in_scope(actor, audit)
+    if refusal is not None:
+        raise refusal
     if not agreed:
         if not grade:
             raise ValidationError({"grade": "Choose the moderated grade"})
@@ -344,9 +315,9 @@ def action_create(*, actor, audit: Audit, description: str, owner, due_on, findi
 @transaction.atomic
 def action_complete(*, actor, action: Action, done_on: date | None = None) -> Action:
     """The owner (or the auditor) marks an action done."""
-    if actor.pk not in (action.owner_id, action.audit.carried_out_by_id):
+    if not answers_for_action(actor, action):
         raise PermissionDenied("Only the action's owner or the auditor marks it done.")
-    if action.status != ActionStatus.OPEN:
+    if not may_complete_action(actor, action):
         raise ValidationError("This action is already closed.")
     action.status = ActionStatus.DONE
     action.done_on = done_on or timezone.localdate()

@@ -19,18 +19,9 @@ from audits.choices import AuditStatus
 from audits.filtersets import AuditFilterSet
 from audits.forms import AuditRecordForm, AuditStartForm, ModerationForm, action_owner_choices
 from audits.models import Action, Audit
-from audits.services import (
-    action_complete,
-    audit_amend,
-    audit_moderate,
-    audit_save,
-    audit_start,
-    audit_submit,
-    case_choices,
-    may_moderate,
-    recordable_processes,
-    staff_choices,
-)
+from audits.rules import is_moderator, may_amend, may_edit, may_moderate, may_record, moderation_refusal
+from audits.selectors import case_choices, recordable_processes, staff_choices
+from audits.services import action_complete, audit_amend, audit_moderate, audit_save, audit_start, audit_submit
 from cases.choices import AccessAction
 from cases.services import access_log_record
 from core.csv_export import csv_response
@@ -40,6 +31,8 @@ from workforce.models import Team
 
 
 def audits_for(user):
+    """The records the user may see (Audit.objects.for_user), with what a record's pages show: every
+    page about one record looks it up here, so a record outside the scope answers 404."""
     return Audit.objects.for_user(user).select_related(
         "process",
         "process__area",
@@ -50,6 +43,12 @@ def audits_for(user):
         "carried_out_by",
         "team",
     )
+
+
+def actions_for(user):
+    """The actions the user may reach: those of the records they may see, and the ones they own (the
+    owner reaches their action even where the audit itself is outside their scope)."""
+    return Action.objects.filter(Q(audit__in=Audit.objects.for_user(user)) | Q(owner=user)).select_related("audit")
 
 
 def _log_if_case(request, audit):
@@ -75,7 +74,7 @@ def audit_new(request):
 @require_http_methods(["GET", "POST"])
 def audit_start_view(request, key):
     process = get_object_or_404(Process, key=key, is_active=True)
-    if not recordable_processes(request.user).filter(pk=process.pk).exists():
+    if not may_record(request.user, process):
         raise PermissionDenied
     cases = case_choices(request.user)
     initial = {}
@@ -140,7 +139,7 @@ def audit_edit(request, pk):
     audit = get_object_or_404(audits_for(request.user), pk=pk)
     if audit.carried_out_by_id != request.user.pk:
         raise PermissionDenied
-    if audit.status != AuditStatus.DRAFT:
+    if not may_edit(request.user, audit):
         messages.info(request, "This record is submitted: change it by amending it.")
         return redirect(audit)
     _log_if_case(request, audit)
@@ -151,10 +150,10 @@ def audit_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def audit_amend_view(request, pk):
     audit = get_object_or_404(audits_for(request.user), pk=pk)
-    if not (audit.carried_out_by_id == request.user.pk or may_moderate(request.user)):
-        raise PermissionDenied
     if audit.status == AuditStatus.DRAFT:
         return redirect("audits:audit_edit", pk=audit.pk)
+    if not may_amend(request.user, audit):
+        raise PermissionDenied
     _log_if_case(request, audit)
     return _record_form_page(request, audit, amending=True)
 
@@ -174,35 +173,25 @@ def audit_detail(request, pk):
             "findings": findings,
             "actions": actions,
             "history": history,
-            "may_amend": audit.status != AuditStatus.DRAFT
-            and (audit.carried_out_by_id == request.user.pk or may_moderate(request.user)),
-            "may_moderate": _awaits_moderation_by(audit, request.user),
+            "may_edit": may_edit(request.user, audit),
+            "may_amend": may_amend(request.user, audit),
+            "may_moderate": may_moderate(request.user, audit),
             "moderation": getattr(audit, "moderation", None),
         },
-    )
-
-
-def _awaits_moderation_by(audit, user) -> bool:
-    """A moderator may moderate this record now: submitted or amended, graded, made by someone else and
-    not moderated yet (a moderated record that is amended keeps its one moderation)."""
-    return (
-        may_moderate(user)
-        and audit.process.grades
-        and audit.status in (AuditStatus.SUBMITTED, AuditStatus.AMENDED)
-        and audit.carried_out_by_id != user.pk
-        and getattr(audit, "moderation", None) is None
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def audit_moderate_view(request, pk):
-    if not may_moderate(request.user):
+    if not is_moderator(request.user):
         raise PermissionDenied
     audit = get_object_or_404(audits_for(request.user), pk=pk)
-    if not _awaits_moderation_by(audit, request.user):
-        # A draft, an ungraded or already moderated record, or one's own: no form to offer.
-        messages.info(request, "This record cannot be moderated: only someone else's submitted, graded record can.")
+    refusal = moderation_refusal(request.user, audit)
+    if refusal is not None:
+        # The service would refuse (audits.rules): a draft, an ungraded or already moderated record,
+        # one's own or one the moderator amended. No form to offer; the record page says why.
+        messages.info(request, " ".join(getattr(refusal, "messages", None) or [str(refusal)]))
         return redirect(audit)
     form = ModerationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -232,9 +221,7 @@ def audit_moderate_view(request, pk):
 @require_POST
 @login_required
 def action_done(request, pk):
-    # The owner reaches their own action even where the audit itself is outside their scope.
-    visible = Action.objects.filter(Q(audit__in=Audit.objects.for_user(request.user)) | Q(owner=request.user))
-    action = get_object_or_404(visible.select_related("audit"), pk=pk)
+    action = get_object_or_404(actions_for(request.user), pk=pk)
     try:
         action_complete(actor=request.user, action=action)
     except ValidationError as error:

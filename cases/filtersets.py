@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from cases.choices import AccessAction, CaseStatus, EpisodeKind
 from cases.models import AccessLogEntry, Case, Episode
-from cases.scope import has_service_scope
+from cases.scope import has_service_scope, own_teams
 from core.widgets import Select
 from workforce.models import Team
 
@@ -68,8 +68,8 @@ class CaseFilterSet(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         if user is not None and not has_service_scope(user):
             # Offer the workers of the user's own teams, not the whole workforce.
-            own_teams = user.groups.filter(team__isnull=False).values("team")
-            self.filters["worker"].queryset = self.filters["worker"].queryset.filter(staff_profile__team__in=own_teams)
+            workers = self.filters["worker"].queryset
+            self.filters["worker"].queryset = workers.filter(staff_profile__team__in=own_teams(user))
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -1,4 +1,6 @@
-"""Reads of cases. Every one starts from Case.objects.for_user(): nothing here widens a user's scope."""
+"""Reads of cases. The list and detail shapes take a queryset already narrowed to the user
+(Case.objects.for_user(), through CaseScopedMixin on the pages) and only shape it: nothing here scopes,
+and nothing here widens a user's scope."""
 
 from django.db.models import Prefetch
 
@@ -23,21 +25,20 @@ CASE_LIST_FIELDS = (
 )
 
 
-def case_list(*, user, shape: str = "in"):
+def case_list(cases):
+    """The case list's shape of `cases` (a scoped queryset): its columns, open episodes and order."""
     return (
-        Case.objects.for_user(user, shape=shape)
-        .select_related("team", "allocated_worker")
+        cases.select_related("team", "allocated_worker")
         .only(*CASE_LIST_FIELDS)
         .prefetch_related(OPEN_EPISODES)
         .order_by("reference", "pk")
     )
 
 
-def case_detail_queryset(*, user):
-    return (
-        Case.objects.for_user(user)
-        .select_related("team", "team__service_area", "allocated_worker", "chair", "iro")
-        .prefetch_related(Prefetch("episodes", queryset=Episode.objects.order_by("start", "pk")))
+def case_detail_queryset(cases):
+    """The case page's shape of `cases` (a scoped queryset): the related rows the page shows."""
+    return cases.select_related("team", "team__service_area", "allocated_worker", "chair", "iro").prefetch_related(
+        Prefetch("episodes", queryset=Episode.objects.order_by("start", "pk"))
     )
 
 

@@ -1,4 +1,5 @@
-"""Case pages. Each starts from Case.objects.for_user() (through CaseScopedMixin): a case outside the
+"""Case pages. Each starts from Case.objects.for_user(), applied once by CaseScopedMixin to
+`self.queryset`, which the views then shape (cases.selectors) and never scope again: a case outside the
 user's scope is simply not there (404); board and scrutiny roles get 403; anonymous visitors sign in.
 Every view of a case page, its history or an export is written to the access log.
 """
@@ -34,8 +35,13 @@ class CaseListView(CaseScopedMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        self.filterset = self._filtered(self._page_shape())
+        self.filterset = CaseFilterSet(
+            self.request.GET or None, queryset=case_list(self.queryset), user=self.request.user
+        )
         return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
+
+    def get_scope_shape(self) -> str:
+        return self._page_shape()
 
     def _page_shape(self) -> str:
         # The unfiltered list in reference order (what people open most) walks the reference index.
@@ -44,11 +50,6 @@ class CaseListView(CaseScopedMixin, ListView):
             "exists"
             if not filters and self.request.GET.get("sort", "reference") in ("reference", "-reference")
             else "in"
-        )
-
-    def _filtered(self, shape):
-        return CaseFilterSet(
-            self.request.GET or None, queryset=case_list(user=self.request.user, shape=shape), user=self.request.user
         )
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
@@ -98,7 +99,7 @@ class CaseDetailView(CaseScopedMixin, DetailView):
     context_object_name = "case"
 
     def get_queryset(self):
-        return case_detail_queryset(user=self.request.user)
+        return case_detail_queryset(self.queryset)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -128,7 +129,7 @@ class CaseExportView(CaseScopedMixin, ListView):
     queryset = Case.objects.all()
 
     def get(self, request, *args, **kwargs):
-        filterset = CaseFilterSet(request.GET or None, queryset=case_list(user=request.user))
+        filterset = CaseFilterSet(request.GET or None, queryset=case_list(self.queryset))
         cases = list(filterset.qs if filterset.is_bound else filterset.queryset)
         rows = [
             [

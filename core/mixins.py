@@ -7,10 +7,13 @@ from django.core.exceptions import PermissionDenied
 
 
 class ScopedObjectMixin(AccessMixin):
-    """Narrow `self.queryset` to what the user may see, before the view looks anything up.
+    """Narrow `self.queryset` to what the user may see, before the view looks anything up: the one
+    scoping point of the view. Its get_queryset() then shapes `self.queryset` (joins, order, filters)
+    and never scopes again.
 
-    Subclasses set `queryset` (a ScopedQuerySet) and may override `has_permission()`; a detail view
-    then answers 404 for a row outside the scope, because the row is not in the queryset at all.
+    Subclasses set `queryset` (a ScopedQuerySet) and may override `has_permission()` and
+    `get_scope_shape()` (the query shape for_user builds); a detail view then answers 404 for a row
+    outside the scope, because the row is not in the queryset at all.
     """
 
     queryset = None
@@ -19,12 +22,16 @@ class ScopedObjectMixin(AccessMixin):
     def has_permission(self) -> bool:
         return not self.permission_required or self.request.user.has_perm(self.permission_required)
 
+    def get_scope_shape(self) -> str:
+        """The shape of for_user's query (see ScopedQuerySet.for_user): "in" unless the view knows better."""
+        return "in"
+
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if not self.has_permission():
             raise PermissionDenied
-        self.queryset = self.queryset.for_user(request.user)
+        self.queryset = self.queryset.for_user(request.user, shape=self.get_scope_shape())
         return super().dispatch(request, *args, **kwargs)
 
 

@@ -6,7 +6,7 @@ table is a `Table` (columns and rows); the page, its charts, the CSV export and 
 all render the same tables, through `Table.display_rows`, where small counts are suppressed for
 board and scrutiny roles.
 
-Scope (`dashboard_scope`):
+Scope (`dashboard_scope`, from the rule cases.scope.dashboard_reach):
 - service-wide roles (head of service, QA administrator...): every team, and the never-audited list;
 - team-scoped managers (team and threshold managers): the teams they manage and their own team,
   and those teams' never-audited cases;
@@ -20,18 +20,17 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django import forms
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from audits.choices import AuditStatus, Grade
 from audits.models import Audit
+from cases import scope as scope_rules
 from cases.choices import CaseStatus
 from cases.models import Case
-from cases.scope import role_scopes
 from dashboard.models import AuditRollup, CoverageRollup, DueRollup, FindingRollup
-from processes.models import Area, Process, Role
-from processes.roles import Scope
+from processes.models import Area, Process
 from processes.timescales import add_months
 from workforce.models import Team
 
@@ -63,34 +62,15 @@ class DashboardScope:
         return not self.aggregate
 
 
-def _manages_a_team(user) -> bool:
-    """Whether the user holds a team-scoped manager role (team or threshold manager); cached on the user."""
-    if not hasattr(user, "_qa_manages_a_team"):
-        user._qa_manages_a_team = Role.objects.filter(group__user=user, scope=Scope.TEAM, is_manager=True).exists()
-    return user._qa_manages_a_team
-
-
-def may_open_dashboard(user) -> bool:
-    """For the navigation: whether dashboard_scope gives the user a dashboard, without listing teams."""
-    if not user.is_authenticated:
-        return False
-    scopes = role_scopes(user)
-    return bool(scopes & {Scope.SERVICE, Scope.AGGREGATE}) or (Scope.TEAM in scopes and _manages_a_team(user))
-
-
 def dashboard_scope(user) -> DashboardScope | None:
-    """What the user's dashboard covers, or None when they may not open it (see the module docstring)."""
-    if not user.is_authenticated:
+    """What the user's dashboard covers, or None when they may not open it (see the module docstring;
+    the rule is cases.scope.dashboard_reach)."""
+    reach = scope_rules.dashboard_reach(user)
+    if reach is None:
         return None
-    scopes = role_scopes(user)
-    if Scope.SERVICE in scopes:
-        return DashboardScope("service")
-    if Scope.TEAM in scopes and _manages_a_team(user):
-        teams = Team.objects.filter(Q(manager=user) | Q(members__user=user)).values_list("pk", flat=True)
-        return DashboardScope("teams", tuple(sorted(set(teams))))
-    if Scope.AGGREGATE in scopes:
-        return DashboardScope("aggregate")
-    return None
+    if reach == scope_rules.REACH_TEAMS:
+        return DashboardScope("teams", scope_rules.dashboard_teams(user))
+    return DashboardScope(reach)
 
 
 #

@@ -13,7 +13,8 @@ from datetime import date, timedelta
 
 from audits.choices import ConferenceDecision, Grade, Judgement
 from audits.models import Audit
-from audits.services import audit_moderate, audit_save, audit_start, audit_submit, case_choices
+from audits.selectors import case_choices
+from audits.services import audit_moderate, audit_save, audit_start, audit_submit
 from processes.models import Process
 
 SEED = 2027

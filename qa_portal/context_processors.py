@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from cases.scope import may_see_cases
+from cases.scope import may_open_dashboard, may_see_cases
 
 
 def service(request):
@@ -14,7 +14,7 @@ def service(request):
         "NAV_CASES": signed_in and may_see_cases(user),
         # Audits: for those who see cases or lead a process (board chairs record their meetings).
         "NAV_AUDITS": signed_in and (may_see_cases(user) or _leads_a_process(user)),
-        "NAV_DASHBOARD": signed_in and _may_open_dashboard(user),
+        "NAV_DASHBOARD": signed_in and may_open_dashboard(user),
         "UNREAD_NOTIFICATIONS": _unread(user) if signed_in else 0,
     }
 
@@ -26,12 +26,6 @@ def _unread(user) -> int:
 
 
 def _leads_a_process(user) -> bool:
-    from processes.models import Process
+    from audits.selectors import recordable_processes
 
-    return Process.objects.for_user(user, "record").filter(is_active=True).exists()
-
-
-def _may_open_dashboard(user) -> bool:
-    from dashboard.selectors import may_open_dashboard
-
-    return may_open_dashboard(user)
+    return recordable_processes(user).exists()

@@ -33,6 +33,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.scope import line_reports_q
 from core import emails
 from processes.roles import Capability, role_keys_with
 from processes.schedules import closure_days
@@ -188,7 +189,9 @@ def _claims(user_id: int, t: Thresholds, *, is_head: bool) -> list[tuple[str, ob
         (
             ReminderStage.ESCALATED,
             # Only an active line manager is escalated to (the candidates are active users).
-            overdue.filter(responsible__staff_profile__line_manager=user_id, due_on__lte=t.escalate_on_or_before),
+            overdue.filter(
+                line_reports_q(user_id, via="responsible__staff_profile__"), due_on__lte=t.escalate_on_or_before
+            ),
         ),
     ]
     if is_head:

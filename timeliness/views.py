@@ -1,7 +1,8 @@
 """The due list for managers (/due/, CSV at /due/export.csv) and the home page's due sections.
 
-Scope: items on cases the user may see (Case.objects.for_user) plus items they are responsible for;
-service-wide roles see every item; board and scrutiny roles, who see no child's record, get 403.
+Scope (the rules: cases.scope.due_items_rule, may_see_due_list, case_in_scope_q): items on cases the
+user may see (Case.objects.for_user) plus items they are responsible for; service-wide roles see every
+item; board and scrutiny roles, who see no child's record, get 403.
 """
 
 from django.contrib import messages
@@ -14,8 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases.choices import AccessAction
-from cases.models import Case
-from cases.scope import has_service_scope, may_see_cases
+from cases.scope import case_in_scope_q, due_items_rule, managed_teams_q, may_see_due_list
 from cases.services import access_log_record
 from core.csv_export import csv_response
 from core.paging import page_of, page_query
@@ -30,13 +30,11 @@ RELATED = ("process", "case", "staff_member", "team", "responsible")
 
 
 def due_items_for(user):
-    """The due items a user may see (see the module docstring)."""
+    """The due items a user may see (the rule: cases.scope.due_items_rule)."""
     if not user.is_authenticated:
         return DueItem.objects.none()
-    if has_service_scope(user):
-        items = DueItem.objects.all()
-    else:
-        items = DueItem.objects.filter(Q(case__in=Case.objects.for_user(user).values("pk")) | Q(responsible=user))
+    rule = due_items_rule(user)
+    items = DueItem.objects.all() if rule is None else DueItem.objects.filter(rule)
     return items.select_related(*RELATED)
 
 
@@ -62,7 +60,7 @@ def _decorate(items, today):
 
 
 def _list_queryset(request):
-    if not may_see_cases(request.user) and not has_service_scope(request.user):
+    if not may_see_due_list(request.user):
         raise PermissionDenied
     filterset = DueItemFilterSet(request.GET or None, queryset=due_items_for(request.user), request=request)
     items = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
@@ -142,9 +140,10 @@ def my_due_items(*, user, today=None):
 
 
 def team_due_items(*, user, today=None) -> dict | None:
-    """For a team manager: their teams' open items, the overdue count and the next TEAM_LIMIT."""
+    """For a team manager: their teams' open items, the overdue count and the next TEAM_LIMIT. Managing
+    a team (Team.manager) grants no case: an item on a case outside the user's scope stays off it."""
     today = today or timezone.localdate()
-    items = DueItem.objects.filter(team__manager=user, status=DueStatus.OPEN)
+    items = DueItem.objects.filter(managed_teams_q(user), case_in_scope_q(user), status=DueStatus.OPEN)
     figures = items.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
     if not figures["total"]:
         return None
@@ -158,8 +157,7 @@ def escalated_due_items(*, user, today=None) -> list[DueItem]:
     today = today or timezone.localdate()
     # Escalation follows the line-management chain, which can cross teams: a case outside the user's
     # scope is left out, so its reference never reaches a page the user may not otherwise see.
-    in_scope = Q(case__isnull=True) | Q(case__in=Case.objects.for_user(user).values("pk"))
-    items = escalated_to(DueItem.objects.filter(in_scope, status=DueStatus.OPEN), user)
+    items = escalated_to(DueItem.objects.filter(case_in_scope_q(user), status=DueStatus.OPEN), user)
     items = items.select_related("process", "case", "staff_member", "responsible").order_by("due_on", "pk")
     return _decorate(list(items[:TEAM_LIMIT]), today)
 

@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from audits.choices import AuditStatus
 from audits.models import Action, Audit, ConferenceRecord, Finding, Moderation, VisitRecord
+from audits.selectors import case_choices, recordable_processes, staff_choices
 from audits.services import (
     action_complete,
     audit_amend,
@@ -16,9 +17,6 @@ from audits.services import (
     audit_save,
     audit_start,
     audit_submit,
-    case_choices,
-    recordable_processes,
-    staff_choices,
 )
 from processes.models import Process
 
