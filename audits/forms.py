@@ -3,12 +3,9 @@ the process's form adds (conference, visit), the grade and the child's voice whe
 and an optional new action."""
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.utils.html import format_html
 
 from audits.choices import ConferenceDecision, Grade, Judgement
-from cases.scope import managers_of_q
 from core.form_fields import GovDateField
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -285,31 +282,6 @@ class AuditRecordForm(forms.Form):
                 field = f"{key}-evidence" if judged else f"{key}-judgement"
             for message in messages:
                 self.add_error(field if field in self.fields else None, message)
-
-
-def action_owner_choices(audit):
-    """Who may own an action from this audit: people who can already see its subject (the case's team,
-    worker, chair and IRO; the staff member and their managers; the record's team), and the auditor.
-    An action's text is shown to its owner, so it must not reach someone outside the subject's scope."""
-    people = Q(pk=audit.carried_out_by_id)
-    if audit.case_id:
-        case = audit.case
-        people |= Q(staff_profile__team_id=case.team_id) | Q(
-            pk__in=[case.allocated_worker_id, case.chair_id, case.iro_id]
-        )
-    elif audit.staff_member_id:
-        profile = getattr(audit.staff_member, "staff_profile", None)
-        people |= Q(pk=audit.staff_member_id)
-        if profile is not None:
-            people |= managers_of_q(profile)
-    elif audit.team_id:
-        people |= Q(staff_profile__team_id=audit.team_id)
-    return (
-        get_user_model()
-        .objects.filter(people, is_active=True, staff_profile__isnull=False, staff_profile__left_on__isnull=True)
-        .distinct()
-        .order_by("first_name", "last_name")
-    )
 
 
 class AuditStartForm(forms.Form):

@@ -1,12 +1,13 @@
 """Reads of records: what a user may record and about whom, the user's own records for the home page,
 and a case's for its page."""
 
-from django.db.models import Prefetch
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, Q
 
 from audits.choices import ActionStatus, AuditStatus
 from audits.models import Action, Audit, Finding
 from cases.models import Case
-from cases.scope import staff_in_reach
+from cases.scope import managers_of_q, staff_in_reach
 from processes.models import Process
 
 #
@@ -74,3 +75,28 @@ def case_page_audits(*, user, case) -> dict:
     )
     may_record = recordable_processes(user).filter(subject_kind="case").exists()
     return {"audits": audits, "open_actions": open_actions, "may_record": may_record}
+
+
+def action_owner_choices(audit):
+    """Who may own an action from this audit: people who can already see its subject (the case's team,
+    worker, chair and IRO; the staff member and their managers; the record's team), and the auditor.
+    An action's text is shown to its owner, so it must not reach someone outside the subject's scope."""
+    people = Q(pk=audit.carried_out_by_id)
+    if audit.case_id:
+        case = audit.case
+        people |= Q(staff_profile__team_id=case.team_id) | Q(
+            pk__in=[case.allocated_worker_id, case.chair_id, case.iro_id]
+        )
+    elif audit.staff_member_id:
+        profile = getattr(audit.staff_member, "staff_profile", None)
+        people |= Q(pk=audit.staff_member_id)
+        if profile is not None:
+            people |= managers_of_q(profile)
+    elif audit.team_id:
+        people |= Q(staff_profile__team_id=audit.team_id)
+    return (
+        get_user_model()
+        .objects.filter(people, is_active=True, staff_profile__isnull=False, staff_profile__left_on__isnull=True)
+        .distinct()
+        .order_by("first_name", "last_name")
+    )

@@ -25,6 +25,7 @@ from audits.rules import (
     may_record_about_staff,
     moderation_refusal,
 )
+from audits.selectors import action_owner_choices
 from audits.signals import audit_submitted
 from cases.models import Case
 from core.history import save_with_history
@@ -176,8 +177,6 @@ def _apply(actor, audit, fields, findings, conference, visit, new_actions, reaso
             setattr(record, name, value)
         save_with_history(record, actor=actor, reason=reason)
     if new_actions:
-        from audits.forms import action_owner_choices
-
         owners = action_owner_choices(audit)
         for values in new_actions:
             if not owners.filter(pk=values["owner"].pk).exists():

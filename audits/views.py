@@ -17,10 +17,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audits.choices import AuditStatus
 from audits.filtersets import AuditFilterSet
-from audits.forms import AuditRecordForm, AuditStartForm, ModerationForm, action_owner_choices
+from audits.forms import AuditRecordForm, AuditStartForm, ModerationForm
 from audits.models import Action, Audit
 from audits.rules import is_moderator, may_amend, may_edit, may_moderate, may_record, moderation_refusal
-from audits.selectors import case_choices, recordable_processes, staff_choices
+from audits.selectors import action_owner_choices, case_choices, recordable_processes, staff_choices
 from audits.services import action_complete, audit_amend, audit_moderate, audit_save, audit_start, audit_submit
 from cases.choices import AccessAction
 from cases.services import access_log_record

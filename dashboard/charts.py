@@ -9,7 +9,8 @@ Colours are the GOV.UK palette's, chosen to differ in lightness as well as hue.
 import math
 from dataclasses import dataclass, field
 
-from dashboard.selectors import GRADES, Table, shown_count, shown_percent
+from dashboard.selectors import GRADES
+from dashboard.tables import Table, shown_count, shown_percent
 
 WIDTH = 640
 LABEL_WIDTH = 290

@@ -7,8 +7,11 @@ template from `report_context`; neither names a case.
 from django.template.loader import render_to_string
 
 from dashboard.charts import dashboard_sections
-from dashboard.selectors import DashboardScope, Filters, dashboard_tables, display, headline, shown_percent
+from dashboard.forms import Filters
+from dashboard.scope import DashboardScope
+from dashboard.selectors import dashboard_tables, headline
 from dashboard.services import latest_refresh
+from dashboard.tables import display, shown_percent
 
 REPORT_KINDS = {
     "management": "Management report",

@@ -16,28 +16,23 @@ Scope (`dashboard_scope`, from the rule cases.scope.dashboard_reach):
   page and the due list; a team's figures are their manager's to read.
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 
-from django import forms
 from django.db.models import Exists, OuterRef, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from audits.choices import AuditStatus, Grade
 from audits.models import Audit
-from cases import scope as scope_rules
 from cases.choices import CaseStatus
 from cases.models import Case
+from dashboard.forms import Filters
 from dashboard.models import AuditRollup, CoverageRollup, DueRollup, FindingRollup
-from processes.models import Area, Process
+from dashboard.scope import DashboardScope
+from dashboard.tables import Column, Rate, Table
 from processes.timescales import add_months
-from workforce.models import Team
 
-SUPPRESS_BELOW = 5
-SUPPRESSED_COUNT = "fewer than 5"
-SUPPRESSED_RATE = "suppressed"
-NO_DATA = "no data"
 THEMES_LIMIT = 10
 NEVER_AUDITED_PAGE = 50
 
@@ -47,212 +42,14 @@ NEVER_AUDITED_PAGE = 50
 #
 
 
-@dataclass(frozen=True)
-class DashboardScope:
-    kind: str  # "service", "teams" or "aggregate"
-    team_ids: tuple[int, ...] | None = None  # None: every team
-
-    @property
-    def aggregate(self) -> bool:
-        """Board and scrutiny roles: service-wide aggregates, small counts suppressed, no case."""
-        return self.kind == "aggregate"
-
-    @property
-    def may_list_cases(self) -> bool:
-        return not self.aggregate
-
-
-def dashboard_scope(user) -> DashboardScope | None:
-    """What the user's dashboard covers, or None when they may not open it (see the module docstring;
-    the rule is cases.scope.dashboard_reach)."""
-    reach = scope_rules.dashboard_reach(user)
-    if reach is None:
-        return None
-    if reach == scope_rules.REACH_TEAMS:
-        return DashboardScope("teams", scope_rules.dashboard_teams(user))
-    return DashboardScope(reach)
-
-
 #
 # Filters
 #
 
 
-def _month(day: date) -> date:
-    return day.replace(day=1)
-
-
-def financial_year_start(day: date) -> int:
-    """The calendar year a financial year (April to March) containing `day` starts in."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def period_choices(today: date) -> list[tuple[str, str]]:
-    year = financial_year_start(today)
-    return [
-        ("12m", "Last 12 months"),
-        ("6m", "Last 6 months"),
-        ("3m", "Last 3 months"),
-        *[(f"fy{start}", f"Financial year {start} to {start + 1}") for start in (year, year - 1, year - 2)],
-    ]
-
-
-def resolve_period(value: str, today: date) -> tuple[date, date]:
-    """The first and last month (first days) of a period choice."""
-    if value.startswith("fy"):
-        start = date(int(value[2:]), 4, 1)
-        return start, date(start.year + 1, 3, 1)
-    months = int(value.rstrip("m"))
-    last = _month(today)
-    return add_months(last, 1 - months), last
-
-
-def months_between(first: date, last: date) -> list[date]:
-    months, month = [], first
-    while month <= last:
-        months.append(month)
-        month = add_months(month, 1)
-    return months
-
-
-def _select():
-    return forms.Select(attrs={"class": "govuk-select"})
-
-
-class DashboardFilterForm(forms.Form):
-    """The dashboard's filters (GET). Teams offered are the user's scope's; anything else is refused."""
-
-    period = forms.ChoiceField(required=False, widget=_select())
-    area = forms.ModelChoiceField(
-        Area.objects.order_by("number"), to_field_name="key", required=False, empty_label="Every area", widget=_select()
-    )
-    process = forms.ModelChoiceField(
-        Process.objects.filter(is_active=True).order_by("area__number", "position"),
-        to_field_name="key",
-        required=False,
-        empty_label="Every process",
-        widget=_select(),
-    )
-    team = forms.ModelChoiceField(Team.objects.none(), required=False, empty_label="Every team", widget=_select())
-
-    def __init__(self, data=None, *, scope: DashboardScope, today: date):
-        super().__init__(data)
-        self.today = today
-        self.fields["period"].choices = period_choices(today)
-        self.fields["period"].initial = "12m"
-        teams = Team.objects.order_by("name")
-        if scope.team_ids is not None:
-            teams = teams.filter(pk__in=scope.team_ids)
-        self.fields["team"].queryset = teams
-
-    def full_clean(self):
-        super().full_clean()
-        # GOV.UK error styling, and the message read out with the field.
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                attrs["class"] = f"{attrs.get('class', '')} govuk-select--error".strip()
-                attrs["aria-describedby"] = f"{self[name].auto_id}-error"
-
-    def filters(self) -> "Filters":
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        period = data.get("period") or "12m"
-        start, end = resolve_period(period, self.today)
-        label = dict(self.fields["period"].choices)[period]
-        return Filters(start, end, label, period, data.get("area"), data.get("process"), data.get("team"))
-
-
-@dataclass(frozen=True)
-class Filters:
-    start: date  # first month
-    end: date  # last month
-    label: str
-    period: str = "12m"
-    area: Area | None = None
-    process: Process | None = None
-    team: Team | None = None
-
-    @property
-    def months(self) -> list[date]:
-        return months_between(self.start, self.end)
-
-
 #
 # Tables
 #
-
-
-@dataclass(frozen=True)
-class Rate:
-    """A share: numerator of denominator. Shown as a whole percentage."""
-
-    part: int
-    whole: int
-
-    @property
-    def percent(self) -> float | None:
-        return 100 * self.part / self.whole if self.whole else None
-
-
-@dataclass
-class Column:
-    key: str
-    heading: str
-    kind: str = "text"  # text, count, rate, month
-
-    @property
-    def numeric(self) -> bool:
-        return self.kind in ("count", "rate")
-
-
-@dataclass
-class Table:
-    key: str
-    title: str
-    caption: str
-    columns: list[Column]
-    rows: list[dict] = field(default_factory=list)
-    links: list[str | None] = field(default_factory=list)  # per row: a link for the first cell (cases)
-    note: str = ""
-    has_next: bool = False  # a paged table (the never-audited list): another page follows
-
-    def display_rows(self, *, suppress: bool) -> list[list[str]]:
-        return [
-            [display(row.get(column.key), column.kind, suppress=suppress) for column in self.columns]
-            for row in self.rows
-        ]
-
-
-def is_small(count: int) -> bool:
-    return 0 < count < SUPPRESS_BELOW
-
-
-def display(value, kind: str, *, suppress: bool) -> str:
-    """A cell as people read it (and as the CSV has it), with small counts suppressed when asked."""
-    if value is None:
-        return ""
-    if kind == "count":
-        return SUPPRESSED_COUNT if suppress and is_small(value) else str(value)
-    if kind == "rate":
-        if not value.whole:
-            return NO_DATA
-        if suppress and (is_small(value.part) or is_small(value.whole)):
-            return SUPPRESSED_RATE
-        return f"{round(value.percent)}%"
-    if kind == "month":
-        return value.strftime("%b %Y")
-    return str(value)
-
-
-def shown_percent(value: Rate, *, suppress: bool) -> float | None:
-    """The percentage a chart may draw: None where the table shows no figure."""
-    if value.percent is None or (suppress and (is_small(value.part) or is_small(value.whole))):
-        return None
-    return value.percent
-
-
-def shown_count(value: int, *, suppress: bool) -> int | None:
-    return None if suppress and is_small(value) else value
 
 
 def _scoped(model, scope: DashboardScope, filters: Filters, *, monthly=True, by_process=True):

@@ -17,12 +17,12 @@ from cases.choices import AccessAction
 from cases.services import access_log_record
 from core.csv_export import csv_response
 from dashboard.charts import dashboard_sections
+from dashboard.forms import DashboardFilterForm
 from dashboard.reports import REPORT_KINDS, report_context
+from dashboard.scope import dashboard_scope
 from dashboard.selectors import (
     TABLE_BUILDERS,
     TABLE_KEYS,
-    DashboardFilterForm,
-    dashboard_scope,
     dashboard_tables,
     headline,
     never_audited_cases,

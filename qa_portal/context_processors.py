@@ -1,6 +1,8 @@
 from django.conf import settings
 
+from audits.selectors import recordable_processes
 from cases.scope import may_open_dashboard, may_see_cases
+from timeliness.reminders import unread_count
 
 
 def service(request):
@@ -20,12 +22,8 @@ def service(request):
 
 
 def _unread(user) -> int:
-    from timeliness.reminders import unread_count
-
     return unread_count(user)
 
 
 def _leads_a_process(user) -> bool:
-    from audits.selectors import recordable_processes
-
     return recordable_processes(user).exists()

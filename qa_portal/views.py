@@ -10,17 +10,16 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from audits.selectors import my_drafts, my_open_actions
 from qa_portal.models import Heartbeat
 from qa_portal.services import BEAT_HEARTBEAT
+from timeliness.selectors import escalated_due_items, my_due_items, team_due_items
 
 
 @login_required
 def home(request):
     """The signed-in user's work: what they owe (due and overdue), their team's (for team managers),
     what was escalated to them, their open actions and drafts."""
-    from audits.selectors import my_drafts, my_open_actions
-    from timeliness.views import escalated_due_items, my_due_items, team_due_items
-
     return render(
         request,
         "home.html",

@@ -1,4 +1,4 @@
-"""The due list for managers (/due/, CSV at /due/export.csv) and the home page's due sections.
+"""The due list for managers (/due/, CSV at /due/export.csv) and its CSV; the user's notifications.
 
 Scope (the rules: cases.scope.due_items_rule, may_see_due_list, case_in_scope_q): items on cases the
 user may see (Case.objects.for_user) plus items they are responsible for; service-wide roles see every
@@ -10,53 +10,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases.choices import AccessAction
-from cases.scope import case_in_scope_q, due_items_rule, managed_teams_q, may_see_due_list
+from cases.scope import may_see_due_list
 from cases.services import access_log_record
 from core.csv_export import csv_response
 from core.paging import page_of, page_query
 from timeliness.choices import DueStatus
-from timeliness.filtersets import DueItemFilterSet, escalated_to
-from timeliness.models import DueItem
+from timeliness.filtersets import DueItemFilterSet
 from timeliness.reminders import notification_list as notifications_for
 from timeliness.reminders import notifications_mark_read, unread_count
+from timeliness.selectors import decorate, due_items_for, subject_of
 
 DUE_CSV_COLUMNS = ["id", "process", "subject", "team", "due_on", "responsible", "status", "completed_on", "late"]
-RELATED = ("process", "case", "staff_member", "team", "responsible")
-
-
-def due_items_for(user):
-    """The due items a user may see (the rule: cases.scope.due_items_rule)."""
-    if not user.is_authenticated:
-        return DueItem.objects.none()
-    rule = due_items_rule(user)
-    items = DueItem.objects.all() if rule is None else DueItem.objects.filter(rule)
-    return items.select_related(*RELATED)
-
-
-def record_url(item: DueItem) -> str:
-    url = reverse("audits:audit_start", kwargs={"key": item.process.key})
-    return f"{url}?case={item.case_id}" if item.case_id else url
-
-
-def subject_of(item: DueItem) -> str:
-    if item.case_id:
-        return item.case.reference
-    if item.staff_member_id:
-        return item.staff_member.get_full_name() or item.staff_member.username
-    return ""
-
-
-def _decorate(items, today):
-    for item in items:
-        item.record_url = record_url(item)
-        item.subject = subject_of(item)
-        item.is_overdue = item.status == DueStatus.OPEN and item.due_on < today
-    return items
 
 
 def _list_queryset(request):
@@ -81,7 +49,7 @@ def due_list(request):
         {
             "filterset": filterset,
             "page_obj": page,
-            "items": _decorate(list(page.object_list), today),
+            "items": decorate(list(page.object_list), today),
             "figures": figures,
             "page_query": page_query(request),
         },
@@ -123,43 +91,6 @@ def due_export(request):
 #
 # Home page sections
 #
-
-HOME_LIMIT = 50
-TEAM_LIMIT = 20
-
-
-def my_due_items(*, user, today=None):
-    """The user's open items, overdue (earliest due) first."""
-    today = today or timezone.localdate()
-    items = (
-        DueItem.objects.filter(responsible=user, status=DueStatus.OPEN)
-        .select_related("process", "case", "staff_member")
-        .order_by("due_on", "pk")[:HOME_LIMIT]
-    )
-    return _decorate(list(items), today)
-
-
-def team_due_items(*, user, today=None) -> dict | None:
-    """For a team manager: their teams' open items, the overdue count and the next TEAM_LIMIT. Managing
-    a team (Team.manager) grants no case: an item on a case outside the user's scope stays off it."""
-    today = today or timezone.localdate()
-    items = DueItem.objects.filter(managed_teams_q(user), case_in_scope_q(user), status=DueStatus.OPEN)
-    figures = items.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
-    if not figures["total"]:
-        return None
-    upcoming = items.select_related("process", "case", "staff_member", "responsible").order_by("due_on", "pk")
-    return {**figures, "items": _decorate(list(upcoming[:TEAM_LIMIT]), today)}
-
-
-def escalated_due_items(*, user, today=None) -> list[DueItem]:
-    """Open items escalated to the user (as line manager or head of service), the most overdue first:
-    the TEAM_LIMIT earliest, in one query; the due list (?mine=escalated) has them all."""
-    today = today or timezone.localdate()
-    # Escalation follows the line-management chain, which can cross teams: a case outside the user's
-    # scope is left out, so its reference never reaches a page the user may not otherwise see.
-    items = escalated_to(DueItem.objects.filter(case_in_scope_q(user), status=DueStatus.OPEN), user)
-    items = items.select_related("process", "case", "staff_member", "responsible").order_by("due_on", "pk")
-    return _decorate(list(items[:TEAM_LIMIT]), today)
 
 
 PAGE_SIZE = 25

@@ -2,7 +2,7 @@
 
 from django import template
 
-from dashboard.selectors import display
+from dashboard.tables import display
 
 register = template.Library()
 

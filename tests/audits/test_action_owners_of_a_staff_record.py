@@ -4,8 +4,8 @@ person has no team or no line manager."""
 
 import pytest
 
-from audits.forms import action_owner_choices
 from audits.models import Audit
+from audits.selectors import action_owner_choices
 from core.history import save_with_history
 
 pytestmark = pytest.mark.django_db

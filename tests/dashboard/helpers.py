@@ -6,10 +6,7 @@ import io
 from audits.choices import AuditStatus
 from audits.models import Audit
 from cases.models import Case
-from dashboard.selectors import (
-    Filters,
-    resolve_period,
-)
+from dashboard.forms import Filters, resolve_period
 from processes.timescales import add_months
 from tests.dashboard.dashboard_data import TODAY
 

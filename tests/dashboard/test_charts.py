@@ -3,10 +3,8 @@
 import pytest
 
 from dashboard.charts import dashboard_charts
-from dashboard.selectors import (
-    DashboardScope,
-    dashboard_tables,
-)
+from dashboard.scope import DashboardScope
+from dashboard.selectors import dashboard_tables
 from tests.dashboard.dashboard_data import build
 from tests.dashboard.helpers import (
     service_filters,

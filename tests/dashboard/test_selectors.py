@@ -10,18 +10,10 @@ from audits.choices import Judgement
 from audits.models import Finding, Moderation
 from cases.choices import CaseStatus
 from cases.models import Case
-from dashboard.selectors import (
-    SUPPRESSED_COUNT,
-    SUPPRESSED_RATE,
-    DashboardScope,
-    Rate,
-    dashboard_scope,
-    dashboard_tables,
-    display,
-    headline,
-    never_audited_table,
-    resolve_period,
-)
+from dashboard.forms import resolve_period
+from dashboard.scope import DashboardScope, dashboard_scope
+from dashboard.selectors import dashboard_tables, headline, never_audited_table
+from dashboard.tables import SUPPRESSED_COUNT, SUPPRESSED_RATE, Rate, display
 from processes.models import RequiredOutcome
 from processes.timescales import add_months
 from tests.dashboard.dashboard_data import GRADES, TODAY

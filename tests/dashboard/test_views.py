@@ -10,12 +10,9 @@ import pytest
 from cases.choices import AccessAction
 from cases.models import AccessLogEntry, Case
 from dashboard.models import AuditRollup
-from dashboard.selectors import (
-    SUPPRESSED_COUNT,
-    TABLE_KEYS,
-    never_audited_table,
-)
+from dashboard.selectors import TABLE_KEYS, never_audited_table
 from dashboard.services import latest_refresh
+from dashboard.tables import SUPPRESSED_COUNT
 from processes.models import Process
 from tests.dashboard.dashboard_data import build
 from tests.dashboard.helpers import (

@@ -5,8 +5,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from dashboard.forms import Filters, period_choices, resolve_period
 from dashboard.reports import REPORT_KINDS, report_html
-from dashboard.selectors import DashboardScope, Filters, period_choices, resolve_period
+from dashboard.scope import DashboardScope
 
 
 class Command(BaseCommand):

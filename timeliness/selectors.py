@@ -1,0 +1,84 @@
+"""Reads of due items: what a user may see (the rule: cases.scope.due_items_rule), and the home page's
+three due sections (the user's own, their teams', what was escalated to them).
+"""
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.scope import case_in_scope_q, due_items_rule, managed_teams_q
+from timeliness.choices import DueStatus
+from timeliness.filtersets import escalated_to
+from timeliness.models import DueItem
+
+RELATED = ("process", "case", "staff_member", "team", "responsible")
+
+
+def due_items_for(user):
+    """The due items a user may see (the rule: cases.scope.due_items_rule)."""
+    if not user.is_authenticated:
+        return DueItem.objects.none()
+    rule = due_items_rule(user)
+    items = DueItem.objects.all() if rule is None else DueItem.objects.filter(rule)
+    return items.select_related(*RELATED)
+
+
+def record_url(item: DueItem) -> str:
+    url = reverse("audits:audit_start", kwargs={"key": item.process.key})
+    return f"{url}?case={item.case_id}" if item.case_id else url
+
+
+def subject_of(item: DueItem) -> str:
+    if item.case_id:
+        return item.case.reference
+    if item.staff_member_id:
+        return item.staff_member.get_full_name() or item.staff_member.username
+    return ""
+
+
+def decorate(items, today):
+    for item in items:
+        item.record_url = record_url(item)
+        item.subject = subject_of(item)
+        item.is_overdue = item.status == DueStatus.OPEN and item.due_on < today
+    return items
+
+
+HOME_LIMIT = 50
+
+
+TEAM_LIMIT = 20
+
+
+def my_due_items(*, user, today=None):
+    """The user's open items, overdue (earliest due) first."""
+    today = today or timezone.localdate()
+    items = (
+        DueItem.objects.filter(responsible=user, status=DueStatus.OPEN)
+        .select_related("process", "case", "staff_member")
+        .order_by("due_on", "pk")[:HOME_LIMIT]
+    )
+    return decorate(list(items), today)
+
+
+def team_due_items(*, user, today=None) -> dict | None:
+    """For a team manager: their teams' open items, the overdue count and the next TEAM_LIMIT. Managing
+    a team (Team.manager) grants no case: an item on a case outside the user's scope stays off it."""
+    today = today or timezone.localdate()
+    items = DueItem.objects.filter(managed_teams_q(user), case_in_scope_q(user), status=DueStatus.OPEN)
+    figures = items.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+    if not figures["total"]:
+        return None
+    upcoming = items.select_related("process", "case", "staff_member", "responsible").order_by("due_on", "pk")
+    return {**figures, "items": decorate(list(upcoming[:TEAM_LIMIT]), today)}
+
+
+def escalated_due_items(*, user, today=None) -> list[DueItem]:
+    """Open items escalated to the user (as line manager or head of service), the most overdue first:
+    the TEAM_LIMIT earliest, in one query; the due list (?mine=escalated) has them all."""
+    today = today or timezone.localdate()
+    # Escalation follows the line-management chain, which can cross teams: a case outside the user's
+    # scope is left out, so its reference never reaches a page the user may not otherwise see.
+    items = escalated_to(DueItem.objects.filter(case_in_scope_q(user), status=DueStatus.OPEN), user)
+    items = items.select_related("process", "case", "staff_member", "responsible").order_by("due_on", "pk")
+    return decorate(list(items[:TEAM_LIMIT]), today)
