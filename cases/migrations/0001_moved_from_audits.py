@@ -11,35 +11,18 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+from core.content_type_moves import content_types_move
+
 
 MOVED_MODELS = ['case', 'historicalcase', 'episode', 'historicalepisode', 'accesslogentry', 'caseuserobjectpermission', 'casegroupobjectpermission']
 
 
-def move_content_types(apps, schema_editor, source="audits", target="cases"):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    Permission = apps.get_model("auth", "Permission")
-    for model in MOVED_MODELS:
-        old = ContentType.objects.filter(app_label=source, model=model).first()
-        if old is None:
-            continue  # a new database: post_migrate creates the content type under its new app
-        new = ContentType.objects.filter(app_label=target, model=model).first()
-        if new is None:
-            old.app_label = target
-            old.save(update_fields=["app_label"])
-            continue
-        # Both exist (post_migrate ran part-way through an earlier attempt): keep the old row's
-        # permissions, which every grant points at, under the new label.
-        Permission.objects.filter(content_type=new).exclude(
-            codename__in=Permission.objects.filter(content_type=old).values("codename")
-        ).update(content_type=old)
-        Permission.objects.filter(content_type=new).delete()
-        new.delete()
-        old.app_label = target
-        old.save(update_fields=["app_label"])
+def move_content_types(apps, schema_editor):
+    content_types_move(apps, models=MOVED_MODELS, source="audits", target="cases")
 
 
 def move_content_types_back(apps, schema_editor):
-    move_content_types(apps, schema_editor, source="cases", target="audits")
+    content_types_move(apps, models=MOVED_MODELS, source="cases", target="audits")
 
 
 class Migration(migrations.Migration):
