@@ -103,7 +103,12 @@ class Episode(BaseModel):
 
 
 class AccessLogEntry(models.Model):
-    """Who looked at which child's case, and when. Written once, never changed (a trigger on PostgreSQL)."""
+    """Who looked at which child's case, and when. Written once, never changed: on PostgreSQL the
+    application's role may only read and add rows (core.database_roles), and a trigger refuses UPDATE
+    and DELETE from anyone else."""
+
+    # The application role gets SELECT and INSERT only on this table (core.database_roles).
+    append_only = True
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

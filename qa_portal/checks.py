@@ -5,7 +5,10 @@ The development defaults (SQLite, a filesystem broker) are reported as Info, not
 """
 
 from django.conf import settings
-from django.core.checks import Error, Info, register
+from django.core.checks import Error, Info, Tags, register
+from django.core.checks import Warning as CheckWarning
+
+from core.database_roles import owner_database_problem, role_problems
 
 
 # Deploy-only like the cache and database checks: as a plain check, every management command run with
@@ -57,3 +60,27 @@ def check_organisation(app_configs, **kwargs):
     if not (settings.ORGANISATION_NAME or "").strip():
         return [Error("ORGANISATION_NAME must not be empty: every page shows it.", id="qa_portal.E001")]
     return []
+
+
+# A database check (it runs with `check --database default`) and a deploy one: `manage.py check
+# --deploy --database default` before the web server starts (docker-compose.yml) refuses a set-up where the
+# application could rewrite the audit trail. Not on every migrate: migrate connects as the owner.
+@register(Tags.database, deploy=True)
+def check_database_role(app_configs, databases=None, **kwargs):
+    problems = []
+    owner_problem = owner_database_problem()
+    if owner_problem:
+        problems.append(Error(owner_problem, id="qa_portal.E003"))
+    for alias in databases or ():
+        for problem in role_problems(alias):
+            problems.append(
+                (CheckWarning if settings.DEBUG else Error)(
+                    f"The audit trail is not protected: {problem}.",
+                    hint=(
+                        "Connect the web, worker and beat as a role that owns nothing (DATABASE_URL) and migrate "
+                        "as the owner (DATABASE_OWNER_URL); README.md, 'Database roles', says how."
+                    ),
+                    id="qa_portal.E002",
+                )
+            )
+    return problems

@@ -119,6 +119,19 @@ try:
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database address Django understands: {exc}") from exc
 DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME")} if env_str("TEST_DATABASE_NAME") else {}
+# Two roles on PostgreSQL (README "Database roles"): DATABASE_URL is the application role, which owns
+# nothing and may only add to the audit trail; DATABASE_OWNER_URL is the owner role, given to `migrate`
+# alone (and to the test database's creation), which migrates as it and then grants the application role
+# (core.database_roles). Its password may come apart, from DATABASE_OWNER_PASSWORD(_FILE). Only its user and
+# password are used: it must name the same database, which `migrate` checks.
+DATABASE_APP_ROLE = DATABASES["default"].get("USER") or None
+DATABASE_OWNER = None
+if env_secret("DATABASE_OWNER_URL"):
+    try:
+        DATABASE_OWNER = dj_database_url.parse(env_secret("DATABASE_OWNER_URL"))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_OWNER_URL is not a database address Django understands: {exc}") from exc
+    DATABASE_OWNER["PASSWORD"] = DATABASE_OWNER.get("PASSWORD") or env_secret("DATABASE_OWNER_PASSWORD", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 #

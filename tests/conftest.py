@@ -3,6 +3,8 @@ from django.core.cache import cache
 
 from tests.factories import TEST_PASSWORD, UserFactory
 
+pytest_plugins = ["tests.database_roles"]  # on PostgreSQL with two roles, the tests run as the application role
+
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():

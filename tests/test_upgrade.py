@@ -30,7 +30,9 @@ CHECKED_APPS = (*PROJECT_APPS, "auth", "guardian", "admin")
 # The apps the split moved models out of and into; the other apps' tables may gain rows (post_migrate).
 MOVED_FROM_OR_TO = ("audits", *NEW_APPS)
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Migrating is the owner role's work: on PostgreSQL with two roles these tests connect as it
+# (tests/database_roles.py).
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("database_owner")]
 
 
 def pre_split_nodes(graph):
