@@ -80,3 +80,27 @@ def test_without_configuration_the_broker_needs_no_server():
     env = {**PRODUCTION, "CELERY_BROKER_URL": ""}
     result = manage("shell", "-c", "from django.conf import settings; print(settings.CELERY_BROKER_URL)", **env)
     assert result.stdout.strip().endswith("filesystem://localhost/"), result.stderr
+
+
+def test_a_bad_database_owner_url_stops_start_up():
+    result = manage("check", **{**PRODUCTION, "DATABASE_OWNER_URL": "nosuchdb://x"})
+    assert result.returncode != 0
+    assert "DATABASE_OWNER_URL is not a database address" in result.stderr
+
+
+def test_the_owner_roles_password_can_come_from_a_file(tmp_path):
+    secret = tmp_path / "db_owner_password"
+    secret.write_text("owner-secret-from-a-file\n")
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; o = settings.DATABASE_OWNER; print(o['USER'], o['PASSWORD'], "
+        "settings.DATABASE_APP_ROLE)",
+        **{
+            **PRODUCTION,
+            "DATABASE_URL": "postgres://qa_portal_app:app-secret@db.example.org:5432/qa",
+            "DATABASE_OWNER_URL": "postgres://qa_portal_owner@db.example.org:5432/qa",
+            "DATABASE_OWNER_PASSWORD_FILE": str(secret),
+        },
+    )
+    assert result.stdout.strip().endswith("qa_portal_owner owner-secret-from-a-file qa_portal_app"), result.stderr
