@@ -94,7 +94,7 @@ def test_a_new_database_volume_gets_both_roles_from_the_init_script():
     init = (ROOT / "docker" / "postgres" / "10-qa-portal-roles.sh").read_text()
     assert "roles.psql" in init and "owner_role=" in init and "app_role=" in init
     script = (ROOT / "docker" / "postgres" / "roles.psql").read_text()
-    assert "NOSUPERUSER" in script and "OWNER TO :\"owner_role\"" in script
+    assert "NOSUPERUSER" in script and 'OWNER TO :"owner_role"' in script
     # The healthcheck goes over TCP, which the image opens only once the init script has finished.
     assert "-h 127.0.0.1" in postgres["healthcheck"]["test"][1]
 
