@@ -50,10 +50,17 @@ def test_an_owner_url_naming_another_database_is_refused_in_plain_words(settings
     settings.DATABASE_OWNER = {"ENGINE": "django.db.backends.postgresql", "USER": "qa_portal_owner"}
     settings.DATABASE_OWNER.update(HOST="db.example.org", PORT=5432, NAME="elsewhere")
     assert "both must name the same database" in owner_database_problem()
+    assert [error.id for error in check_database_role(None, databases=None)] == ["qa_portal.E003"]
     settings.DATABASE_OWNER["NAME"] = "qa_portal"
     assert owner_database_problem() is None
-    errors = check_database_role(None, databases=None)
-    assert errors == []
+    assert check_database_role(None, databases=None) == []
+
+
+@on_two_roles
+def test_migrate_refuses_an_owner_url_naming_another_database_and_changes_nothing(settings):
+    settings.DATABASE_OWNER = {**settings.DATABASE_OWNER, "NAME": "some_other_database"}
+    with pytest.raises(CommandError, match="both must name the same database"):
+        call_command("migrate", verbosity=0)
 
 
 @pytest.mark.skipif(
