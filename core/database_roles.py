@@ -72,8 +72,8 @@ def owner_database_problem() -> str | None:
     if not owner:
         return None
     app = dj_database_url.parse(settings.DATABASE_URL)
-    if "postgresql" not in owner["ENGINE"]:
-        return "DATABASE_OWNER_URL must be a postgres:// address: only PostgreSQL has roles."
+    if "postgresql" not in owner["ENGINE"] or "postgresql" not in app["ENGINE"]:
+        return "DATABASE_OWNER_URL is for PostgreSQL only: both it and DATABASE_URL must be postgres:// addresses."
     where = {key: str(owner.get(key) or "") for key in ("HOST", "PORT", "NAME")}
     expected = {key: str(app.get(key) or "") for key in ("HOST", "PORT", "NAME")}
     if where != expected:

@@ -39,16 +39,19 @@ def test_every_tracked_models_history_and_the_access_log_are_append_only():
     assert not {"audits_audit", "audits_case", "auth_user"} & set(tables)
 
 
-@pytest.mark.skipif(connection.vendor == "postgresql", reason="on PostgreSQL the command grants")
-def test_grant_app_role_says_sqlite_has_no_roles(db):
-    with pytest.raises(CommandError, match="PostgreSQL only"):
+def test_grant_app_role_says_plainly_when_there_is_no_role_to_grant(db, settings):
+    settings.DATABASE_OWNER = None
+    expected = "PostgreSQL only" if connection.vendor == "sqlite" else "Set DATABASE_OWNER_URL"
+    with pytest.raises(CommandError, match=expected):
         call_command("grant_app_role")
 
 
 def test_an_owner_url_naming_another_database_is_refused_in_plain_words(settings):
-    settings.DATABASE_URL = "postgres://qa_portal_app@db.example.org:5432/qa_portal"
     settings.DATABASE_OWNER = {"ENGINE": "django.db.backends.postgresql", "USER": "qa_portal_owner"}
     settings.DATABASE_OWNER.update(HOST="db.example.org", PORT=5432, NAME="elsewhere")
+    settings.DATABASE_URL = "sqlite:///var/qa_portal.sqlite3"
+    assert "for PostgreSQL only" in owner_database_problem()
+    settings.DATABASE_URL = "postgres://qa_portal_app@db.example.org:5432/qa_portal"
     assert "both must name the same database" in owner_database_problem()
     assert [error.id for error in check_database_role(None, databases=None)] == ["qa_portal.E003"]
     settings.DATABASE_OWNER["NAME"] = "qa_portal"
