@@ -159,3 +159,29 @@ def test_the_applications_own_writes_still_work(trail):
     rollup_refresh()
     assert apps.get_model("dashboard", "DashboardRefresh").objects.count() == 2
     assert plan_due_items(today=timezone.localdate()) > 0
+
+
+def test_it_may_read_and_write_every_ordinary_table_and_use_every_sequence_but_never_truncate():
+    append_only = {model._meta.db_table for model in append_only_models()}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename,"
+            " has_table_privilege(current_user, quote_ident(tablename), 'SELECT')"
+            " AND has_table_privilege(current_user, quote_ident(tablename), 'INSERT')"
+            " AND has_table_privilege(current_user, quote_ident(tablename), 'UPDATE')"
+            " AND has_table_privilege(current_user, quote_ident(tablename), 'DELETE'),"
+            " has_table_privilege(current_user, quote_ident(tablename), 'TRUNCATE, REFERENCES, TRIGGER')"
+            " FROM pg_tables WHERE schemaname = current_schema()"
+        )
+        tables = {name: (reads_and_writes, truncates) for name, reads_and_writes, truncates in cursor.fetchall()}
+        cursor.execute(
+            "SELECT sequencename, has_sequence_privilege(current_user, quote_ident(sequencename), 'USAGE'),"
+            " has_sequence_privilege(current_user, quote_ident(sequencename), 'UPDATE')"
+            " FROM pg_sequences WHERE schemaname = current_schema()"
+        )
+        sequences = {name: (usage, update) for name, usage, update in cursor.fetchall()}
+    ordinary = {name: privileges for name, privileges in tables.items() if name not in append_only}
+    assert {"audits_audit", "audits_case", "auth_user", "django_session"} <= set(ordinary)
+    assert ordinary == dict.fromkeys(ordinary, (True, False))
+    assert not any(truncates for _, truncates in tables.values())
+    assert sequences and all(usage and not update for usage, update in sequences.values())
