@@ -5,6 +5,8 @@ responsible_on_case: the same rule, not a copy), each change with a history row 
 case and why. Done and cancelled items keep who answered for them then: they are the record.
 
 Sample items (source "sample") are owed by the team's manager: they go to the new team's manager.
+Items added by hand (source "manual") follow the same rule as planned ones: the process's lead role
+on the case, or the team's manager.
 
 Reminders need no move. A Reminder row is only ever written in the transaction that sends it
 (timeliness.reminders), so there is no pending row addressed to the old people: what was sent stays

@@ -70,6 +70,10 @@ class _Rule:
 #
 
 
+# The case field of the person who answers where the rule names nobody (the team's manager).
+MANAGER_FIELD = ROLES_BY_KEY[DEFAULT_CASE_RESPONSIBLE].case_person
+
+
 def case_role_ids() -> dict[str, int]:
     """The ids of the roles that answer for a case's items, by key."""
     return dict(Role.objects.filter(key__in=[key for key, _ in CASE_RESPONSIBILITY_ORDER]).values_list("key", "pk"))
@@ -83,9 +87,6 @@ def responsible_for(process: Process, role_ids: dict[str, int]) -> tuple[str, in
         if role_key in leads:
             return field, role_ids.get(role_key)
     return MANAGER_FIELD, role_ids.get(DEFAULT_CASE_RESPONSIBLE)
-
-
-MANAGER_FIELD = ROLES_BY_KEY[DEFAULT_CASE_RESPONSIBLE].case_person
 
 
 def case_people(*, manager_id, allocated_worker_id, chair_id, iro_id) -> dict[str, int | None]:
