@@ -6,6 +6,7 @@ class AuditsConfig(AppConfig):
     verbose_name = "Audits and records"
 
     def ready(self):
+        from audits import receivers  # noqa: F401  (connects the receivers to the signals)
         from audits.selectors import case_page_audits
         from cases.sections import case_section_register
 

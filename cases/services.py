@@ -43,12 +43,43 @@ def case_access_sync(case: Case, permission: Permission | None = None) -> None:
     )
 
 
-@transaction.atomic
-def case_save(*, actor, case: Case, reason: str = "") -> Case:
-    """Create or update a case and move its access with it (a new team, worker, chair or IRO)."""
+# The fields that say who answers for a case: a change of any moves its work (cases.signals).
+RESPONSIBILITY_FIELDS = ("team_id", "allocated_worker_id", "chair_id", "iro_id")
+
+
+def case_responsibility(case: Case) -> tuple[int | None, ...]:
+    return tuple(getattr(case, name) for name in RESPONSIBILITY_FIELDS)
+
+
+def _stored_responsibility(case: Case) -> tuple[int | None, ...] | None:
+    if case.pk is None:
+        return None
+    return Case.objects.filter(pk=case.pk).values_list(*RESPONSIBILITY_FIELDS).first()
+
+
+def _case_write(*, actor, case: Case, reason: str, before) -> signals.CaseMove | None:
+    """Save the case and its access; the move, when an existing case changed hands (`before` is its
+    stored (team, worker, chair, IRO), None for a new case)."""
     save_with_history(case, actor=actor, reason=reason)
     case_access_sync(case)
+    after = case_responsibility(case)
+    return signals.CaseMove(case.pk, before, after) if before is not None and before != after else None
+
+
+@transaction.atomic
+def case_save(*, actor, case: Case, reason: str = "") -> Case:
+    """Create or update a case and move its access with it (a new team, worker, chair or IRO); when an
+    existing case changed hands, its work follows it (case_moves_announce) in this transaction."""
+    move = _case_write(actor=actor, case=case, reason=reason, before=_stored_responsibility(case))
+    case_moves_announce([move] if move else [], actor=actor, reason=reason)
     return case
+
+
+def case_moves_announce(moves: list, *, actor, reason: str) -> None:
+    """Tell the apps above, inside this transaction, that these cases changed hands: their open due
+    items and drafts follow them before the COMMIT, so no page, export or reminder run sees the old."""
+    if moves:
+        signals.case_responsibility_changed.send(sender=Case, moves=moves, actor=actor, reason=reason)
 
 
 @transaction.atomic
@@ -68,27 +99,35 @@ def access_log_record(*, user, cases, action: str, path: str) -> None:
 
 @transaction.atomic
 def case_import_apply(*, actor, plan):
-    """Write an import (cases.case_import): create or update each case through case_save, add episodes,
-    change their ends. Cases and episodes that already match are not saved, so importing a file twice
-    writes no history the second time.
+    """Write an import (cases.case_import): create or update each case as case_save does, add episodes,
+    change their ends, and announce every case that changed hands at once (case_moves_announce).
+    Cases and episodes that already match are not saved, so importing a file twice writes no history
+    the second time.
 
     The file is planned again here, inside the transaction and with the existing cases locked: the
     database may have changed since `plan` was made. Returns the plan that was applied.
     """
     plan = case_import_plan(plan.text, source=plan.source, lock=True)
     reason = f"Imported from {plan.source}"
+    moves = []
     for change in plan.changes:
         case = change.case or Case(reference=change.reference)
         if change.fields:
+            # The case as read (and locked) by the plan: no query per row to learn who had it before.
+            before = case_responsibility(case) if case.pk else None
             for name in change.fields:
                 setattr(case, name, change.values[name])
-            case_save(actor=actor, case=case, reason=reason)
+            move = _case_write(actor=actor, case=case, reason=reason, before=before)
+            if move is not None:
+                moves.append(move)
         for kind, start, end in change.episodes_added:
             save_with_history(Episode(case=case, kind=kind, start=start, end=end), actor=actor, reason=reason)
         for episode, end in change.episodes_ended:
             episode.end = end
             save_with_history(episode, actor=actor, reason=reason)
             episode_end_announce(episode)
+    # Once for the whole file: the receivers move every moved case's work in a few queries.
+    case_moves_announce(moves, actor=actor, reason=reason)
     return plan
 
 

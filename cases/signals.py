@@ -2,8 +2,25 @@
 
 episode_ended(episode_id): an episode's end was recorded and committed; timeliness cancels the items
 that fall after it.
+
+case_responsibility_changed(moves, actor, reason): cases changed team, allocated worker, chair or IRO.
+Sent inside the transaction that changes them (not on commit): what follows the case (its open due
+items, its drafts) moves in the same transaction, or not at all. One send per write, with every case
+the write moved, so an import of many rows costs the receivers a few queries, not a few per case.
 """
+
+from dataclasses import dataclass
 
 from django.dispatch import Signal
 
 episode_ended = Signal()
+case_responsibility_changed = Signal()
+
+
+@dataclass(frozen=True)
+class CaseMove:
+    """Who answered for a case before and after a change: (team, allocated worker, chair, IRO) ids."""
+
+    case_id: int
+    old: tuple[int | None, ...]
+    new: tuple[int | None, ...]

@@ -10,8 +10,9 @@ Keys:
 - `rule:<process>:after:<audit>` the one item a record starts (previous_record, record_of, or the
   next review date a conference sets).
 
-Planned rows are written in bulk without history rows (1M items would write 1M history rows for no
-reader); the first change of an item (done, cancelled) is saved with history.
+Every insert and every change writes a history row (timeliness.item_history): planned rows get theirs
+in the same set-based statement that inserts them, with the change reason naming what planned them
+and the acting user where one asked; an item met, superseded or cancelled gets a "~" row saying so.
 
 Reviews: a process whose next date a conference sets (its form is "conference", or another conference
 names it as `next_review_of`) is planned from its episode only for its first occurrence; after that
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
 from audits.choices import AuditStatus
@@ -37,9 +38,9 @@ from processes.roles import CASE_RESPONSIBILITY_ORDER, DEFAULT_CASE_RESPONSIBLE,
 from processes.schedules import closure_days, due_dates, effective_rule
 from processes.timescales import next_due_after
 from timeliness.choices import DueSource, DueStatus
+from timeliness.item_history import INSERT_BATCH, INSERT_COLUMNS, due_items_change, due_items_insert
 from timeliness.models import DueItem
 
-INSERT_BATCH = 5_000
 EPISODE_BATCH = 2_000  # episodes read per query (by id range)
 MAX_OCCURRENCES = 10_000  # a safety stop far beyond any horizon (a 1-day rule for 27 years)
 CACHE_LIMIT = 50_000  # (process, start) due-date sequences kept between batches
@@ -69,17 +70,37 @@ class _Rule:
 #
 
 
-def _role_ids() -> dict[str, int]:
+# The case field of the person who answers where the rule names nobody (the team's manager).
+MANAGER_FIELD = ROLES_BY_KEY[DEFAULT_CASE_RESPONSIBLE].case_person
+
+
+def case_role_ids() -> dict[str, int]:
+    """The ids of the roles that answer for a case's items, by key."""
     return dict(Role.objects.filter(key__in=[key for key, _ in CASE_RESPONSIBILITY_ORDER]).values_list("key", "pk"))
 
 
-def _responsible_for(process: Process, role_ids: dict[str, int]) -> tuple[str, int | None]:
-    """The case person responsible for a process's items, by its lead roles; the team manager otherwise."""
+def responsible_for(process: Process, role_ids: dict[str, int]) -> tuple[str, int | None]:
+    """Which case person answers for a process's items (a case_person field), by its lead roles, and
+    their role's id; the team manager otherwise. Needs the process's lead_roles (prefetch them)."""
     leads = {role.key for role in process.lead_roles.all()}
     for role_key, field in CASE_RESPONSIBILITY_ORDER:
         if role_key in leads:
             return field, role_ids.get(role_key)
-    return ROLES_BY_KEY[DEFAULT_CASE_RESPONSIBLE].case_person, role_ids.get(DEFAULT_CASE_RESPONSIBLE)
+    return MANAGER_FIELD, role_ids.get(DEFAULT_CASE_RESPONSIBLE)
+
+
+def case_people(*, manager_id, allocated_worker_id, chair_id, iro_id) -> dict[str, int | None]:
+    """A case's people by case_person field: its team's manager, allocated worker, chair and IRO."""
+    return {MANAGER_FIELD: manager_id, "allocated_worker": allocated_worker_id, "chair": chair_id, "iro": iro_id}
+
+
+def responsible_on_case(people: dict[str, int | None], field: str, role_id: int | None) -> tuple:
+    """(responsible person, their role) of an item on a case: the person in `field`, or, where the
+    case names nobody there, the team's manager, with no role (they answer as manager, not in it)."""
+    responsible = people[field]
+    if responsible is None:
+        return people[MANAGER_FIELD], None
+    return responsible, role_id
 
 
 def _review_process_ids() -> set[int]:
@@ -92,7 +113,7 @@ def _review_process_ids() -> set[int]:
 
 def episode_rules() -> dict[str, list[_Rule]]:
     """Active processes with an episode_start rule in force, by episode kind."""
-    role_ids = _role_ids()
+    ids = case_role_ids()
     reviews = _review_process_ids()
     by_kind: dict[str, list[_Rule]] = {}
     processes = Process.objects.filter(is_active=True, schedule_rule__isnull=False).select_related("schedule_override")
@@ -100,7 +121,7 @@ def episode_rules() -> dict[str, list[_Rule]]:
         rule = effective_rule(process)
         if not rule or rule.get("clock") != "episode_start":
             continue
-        field, role_id = _responsible_for(process, role_ids)
+        field, role_id = responsible_for(process, ids)
         by_kind.setdefault(rule["episode"], []).append(
             _Rule(process, rule, field, role_id, first_only=process.pk in reviews)
         )
@@ -116,8 +137,9 @@ def plan_due_items(*, today: date, horizon_days: int = 90, actor=None, stats: Pl
     """Plan every due item up to today + horizon_days; returns how many rows were created.
 
     Episodes are read by id range, EPISODE_BATCH at a time (one query), and items written
-    INSERT_BATCH at a time (see _insert), so memory stays bounded and the query count grows only
-    with the rows. Planned rows carry no history (see the module docstring); `actor` is unused.
+    INSERT_BATCH at a time (item_history.due_items_insert), so memory stays bounded and the query
+    count grows only with the rows. Each new row gets a history row naming `actor` (None for the
+    nightly task) and PLAN_REASON.
     """
     stats = stats or PlanStats()
     started = time.perf_counter()
@@ -130,7 +152,7 @@ def plan_due_items(*, today: date, horizon_days: int = 90, actor=None, stats: Pl
 
     def flush():
         if rows:
-            stats.created += _insert(rows)
+            stats.created += due_items_insert(rows, columns=PLAN_COLUMNS, actor=actor, reason=PLAN_REASON)
             stats.inserts += 1
             rows.clear()
 
@@ -160,14 +182,14 @@ def plan_due_items(*, today: date, horizon_days: int = 90, actor=None, stats: Pl
             last_id = episodes[-1][0]
             for pk, kind, start, end, case_id, team_id, manager_id, worker_id, chair_id, iro_id in episodes:
                 stats.episodes += 1
-                people = {"team_manager": manager_id, "allocated_worker": worker_id, "chair": chair_id, "iro": iro_id}
+                people = case_people(
+                    manager_id=manager_id, allocated_worker_id=worker_id, chair_id=chair_id, iro_id=iro_id
+                )
                 for item in by_kind[kind]:
                     until = horizon
                     if item.rule.get("stops") == "episode_end" and end is not None:
                         until = min(until, end)
-                    responsible, role_id = people[item.role_key], item.role_id
-                    if responsible is None:
-                        responsible, role_id = manager_id, None
+                    responsible, role_id = responsible_on_case(people, item.role_key, item.role_id)
                     prefix = f"rule:{item.process.pk}:episode:{pk}:"
                     for n, due_on in enumerate(_dates(cache, item, start, closures, horizon), start=1):
                         if due_on > until:
@@ -180,56 +202,14 @@ def plan_due_items(*, today: date, horizon_days: int = 90, actor=None, stats: Pl
                 if len(rows) >= INSERT_BATCH:
                     flush()
         flush()
-    plan_after_records(horizon=horizon)
+    plan_after_records(horizon=horizon, actor=actor)
     stats.seconds = time.perf_counter() - started
     return stats.created
 
 
-# The columns _insert writes, in the order of its rows; the rest take their defaults.
-PLAN_COLUMNS = (
-    "key",
-    "due_on",
-    "case_id",
-    "episode_id",
-    "process_id",
-    "responsible_id",
-    "responsible_role_id",
-    "team_id",
-)
-
-
-@transaction.atomic
-def _insert(rows: list[tuple]) -> int:
-    """Insert planned rows, skipping any whose key exists; returns how many were new.
-
-    On PostgreSQL the rows are COPYed into a temporary table and moved with INSERT ... ON CONFLICT
-    (key) DO NOTHING: the ORM's bulk_create spent three quarters of the run building model instances
-    and a 40,000-parameter statement per batch. Elsewhere (SQLite, in tests) bulk_create with
-    ignore_conflicts does the same. Either way the unique key decides, not Python.
-    """
-    if connection.vendor != "postgresql":
-        items = [DueItem(source=DueSource.RULE, **dict(zip(PLAN_COLUMNS, row, strict=True))) for row in rows]
-        before = DueItem.objects.count()
-        DueItem.objects.bulk_create(items, batch_size=INSERT_BATCH, ignore_conflicts=True)
-        return DueItem.objects.count() - before
-    table = DueItem._meta.db_table
-    columns = ", ".join(PLAN_COLUMNS)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS due_plan_rows (key varchar(120), due_on date, case_id bigint, "
-            "episode_id bigint, process_id bigint, responsible_id integer, responsible_role_id bigint, team_id bigint)"
-            " ON COMMIT DELETE ROWS"
-        )
-        # Emptied here too: inside an outer transaction (a caller's atomic block, a test) no commit has
-        # cleared the previous batch's rows, which would be inserted again.
-        cursor.execute("TRUNCATE due_plan_rows")
-        with cursor.cursor.copy(f"COPY due_plan_rows ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        sql = f"INSERT INTO {table} (created_at, updated_at, source, status, {columns}) "  # noqa: S608 (constants)
-        sql += f"SELECT now(), now(), %s, %s, {columns} FROM due_plan_rows ON CONFLICT (key) DO NOTHING"  # noqa: S608
-        cursor.execute(sql, [DueSource.RULE, DueStatus.OPEN])
-        return cursor.rowcount
+# The columns of the rows plan_due_items writes (a leading part of item_history.INSERT_COLUMNS).
+PLAN_COLUMNS = INSERT_COLUMNS[:8]
+PLAN_REASON = "plan_due_items: planned from the episode's schedule rule"
 
 
 def _dates(cache, item: _Rule, start: date, closures, horizon: date) -> list[date]:
@@ -291,18 +271,15 @@ def _item_for(audit: Audit, process: Process, due_on: date, role_ids: dict[str, 
     )
     if audit.case_id:
         case = audit.case
-        field, role_id = _responsible_for(process, role_ids)
-        manager_id = case.team.manager_id
-        people = {
-            "team_manager": manager_id,
-            "allocated_worker": case.allocated_worker_id,
-            "chair": case.chair_id,
-            "iro": case.iro_id,
-        }
+        field, role_id = responsible_for(process, role_ids)
+        people = case_people(
+            manager_id=case.team.manager_id,
+            allocated_worker_id=case.allocated_worker_id,
+            chair_id=case.chair_id,
+            iro_id=case.iro_id,
+        )
         item.case, item.team_id = case, case.team_id
-        item.responsible_id, item.responsible_role_id = people[field], role_id
-        if item.responsible_id is None:
-            item.responsible_id, item.responsible_role_id = manager_id, None
+        item.responsible_id, item.responsible_role_id = responsible_on_case(people, field, role_id)
     elif audit.staff_member_id:
         # A staff member's supervision or appraisal is owed by their line manager.
         profile = getattr(audit.staff_member, "staff_profile", None)
@@ -317,7 +294,7 @@ def _item_for(audit: Audit, process: Process, due_on: date, role_ids: dict[str, 
     return item
 
 
-def plan_after_records(*, horizon: date | None = None) -> None:
+def plan_after_records(*, horizon: date | None = None, actor=None) -> None:
     """Items started by records already submitted: from each subject's latest record of each source
     process (records that went through audit_submit planned theirs then; this catches imported ones)."""
     sources = set()
@@ -343,17 +320,23 @@ def plan_after_records(*, horizon: date | None = None) -> None:
     candidates = candidates.exclude(Exists(later)).select_related(
         "process", "process__next_review_of", "case", "case__team", "staff_member__staff_profile__team", "conference"
     )
-    role_ids = _role_ids()
+    role_ids = case_role_ids()
     batch = []
     for audit in candidates.order_by("pk").iterator(chunk_size=2_000):
         for process, due_on in _follow_ons(audit):
             if horizon is None or due_on <= horizon:
-                batch.append(_item_for(audit, process, due_on, role_ids))
+                batch.append(_row(_item_for(audit, process, due_on, role_ids)))
         if len(batch) >= INSERT_BATCH:
-            DueItem.objects.bulk_create(batch, ignore_conflicts=True)
+            due_items_insert(batch, columns=INSERT_COLUMNS, actor=actor, reason=AFTER_RECORDS_REASON)
             batch = []
-    if batch:
-        DueItem.objects.bulk_create(batch, ignore_conflicts=True)
+    due_items_insert(batch, columns=INSERT_COLUMNS, actor=actor, reason=AFTER_RECORDS_REASON)
+
+
+AFTER_RECORDS_REASON = "plan_due_items: planned from a submitted record (the key names it)"
+
+
+def _row(item: DueItem) -> tuple:
+    return tuple(getattr(item, column) for column in INSERT_COLUMNS)
 
 
 #
@@ -382,23 +365,34 @@ def due_items_satisfy(*, audit: Audit, actor=None) -> DueItem | None:
             if met is not None:
                 met.status, met.satisfied_by, met.completed_on = DueStatus.DONE, audit, audit.held_on
                 save_with_history(met, actor=actor, reason=f"Met by record {audit.pk}", validate=False)
-    role_ids = _role_ids()
+    role_ids = case_role_ids()
     review = audit.process.next_review_of or audit.process
     for process, due_on in _follow_ons(audit):
         item = _item_for(audit, process, due_on, role_ids)
         if audit.case_id and audit.process.record_form == "conference" and process.pk == review.pk:
             # The conference set this review's date: other open items of the review are superseded.
             superseded = DueItem.objects.filter(process=process, case_id=audit.case_id, status=DueStatus.OPEN)
-            superseded.exclude(key=item.key).update(status=DueStatus.CANCELLED)
-        DueItem.objects.bulk_create([item], ignore_conflicts=True)
+            superseded = list(superseded.exclude(key=item.key).select_for_update())
+            for other in superseded:
+                other.status = DueStatus.CANCELLED
+            reason = f"Superseded by conference record {audit.pk}"
+            due_items_change(superseded, fields=["status"], actor=actor, reason=reason)
+        due_items_insert([_row(item)], columns=INSERT_COLUMNS, actor=actor, reason=f"Planned after record {audit.pk}")
     return met
 
 
 @transaction.atomic
-def due_items_cancel_after(*, episode: Episode) -> int:
-    """Cancel the episode's open rule items due after it ended; returns how many."""
+def due_items_cancel_after(*, episode: Episode, actor=None) -> int:
+    """Cancel the episode's open rule items due after it ended, each with a history row; returns how many.
+    An episode has at most a few hundred items after its end, so they are read and written back."""
     if episode.end is None:
         return 0
-    return DueItem.objects.filter(
-        episode=episode, source=DueSource.RULE, status=DueStatus.OPEN, due_on__gt=episode.end
-    ).update(status=DueStatus.CANCELLED)
+    items = list(
+        DueItem.objects.filter(
+            episode=episode, source=DueSource.RULE, status=DueStatus.OPEN, due_on__gt=episode.end
+        ).select_for_update()
+    )
+    for item in items:
+        item.status = DueStatus.CANCELLED
+    reason = f"Episode ended on {episode.end:%d/%m/%Y} (cancel_after_episode_end)"
+    return due_items_change(items, fields=["status"], actor=actor, reason=reason)
