@@ -38,8 +38,8 @@ from processes.roles import (
     TEAM_MANAGER,
 )
 from processes.services import catalogue_apply, roles_sync, system_user
-from workforce.models import StaffProfile, Team
 from workforce.account_emails import account_email_confirmed
+from workforce.models import StaffProfile, Team
 from workforce.services import staff_profile_save, team_create, team_update
 
 DEMO_PASSWORD_DEFAULT = "demo-password-2026"  # noqa: S105 (documented in the README; development only)
