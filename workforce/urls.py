@@ -16,9 +16,6 @@ urlpatterns = [
     path("staff/<int:pk>/invite/", views.staff_invite, name="staff_invite"),
     path("email/<str:token>/", views.email_change_confirm, name="email_change_confirm"),
     path("role-requests/", views.RoleRequestListView.as_view(), name="role_request_list"),
-    path(
-        "role-requests/<int:pk>/<str:decision>/",
-        views.role_request_decide,
-        name="role_request_decide",
-    ),
+    path("role-requests/<int:pk>/approve/", views.role_request_decide, {"approve": True}, name="role_request_approve"),
+    path("role-requests/<int:pk>/refuse/", views.role_request_decide, {"approve": False}, name="role_request_refuse"),
 ]

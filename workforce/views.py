@@ -332,9 +332,9 @@ class RoleRequestListView(PermissionRequiredMixin, ListView):
 @require_POST
 @login_required
 @permission_required("workforce.change_staffprofile", raise_exception=True)
-def role_request_decide(request, pk, decision):
+def role_request_decide(request, pk, approve: bool):
+    """A second administrator approves or refuses a pending request (workforce.services.role_grant_decide)."""
     grant_request = get_object_or_404(RoleGrantRequest, pk=pk, status=RoleGrantStatus.PENDING)
-    approve = decision == "approve"
     try:
         services.role_grant_decide(actor=request.user, grant_request=grant_request, approve=approve)
     except ValidationError as exc:
