@@ -20,6 +20,7 @@ from core.mixins import PermissionRequiredMixin
 from core.paging import page_query
 from workforce import account_emails, selectors, services
 from workforce.account_emails import account_email_confirm_on_link_use
+from workforce.account_rules import account_refusal
 from workforce.choices import RoleGrantStatus
 from workforce.filtersets import StaffFilterSet
 from workforce.forms import StaffCreateForm, StaffEditForm, TeamForm
@@ -163,9 +164,13 @@ class StaffDetailView(PermissionRequiredMixin, DetailView):
         return selectors.staff_list()
 
     def get_context_data(self, **kwargs):
+        user = self.object.user
         return super().get_context_data(
             groups=selectors.staff_groups(self.object),
             history=selectors.staff_history(self.object),
+            # The buttons follow the account rules; the services refuse (and log) whatever is sent anyway.
+            account_refusal=account_refusal(self.request.user, user),
+            may_invite=account_emails.may_receive_invitation(user),
             **kwargs,
         )
 

@@ -342,3 +342,10 @@ def test_no_admin_page_lets_a_non_superuser_change_grants_groups_or_child_record
             assert not model_admin.has_change_permission(request), model
             assert not model_admin.has_add_permission(request), model
             assert not model_admin.has_view_permission(request), model
+
+
+def test_the_staff_page_offers_no_change_of_an_account_the_viewer_may_not_manage(qa_admin, superuser_profile):
+    html = signed_in(qa_admin).get(f"/workforce/staff/{superuser_profile.pk}/").content.decode()
+    assert "Only a superuser can change a superuser&#x27;s account." in html
+    assert "Send a new invitation" not in html
+    assert f"/workforce/staff/{superuser_profile.pk}/edit/" not in html
