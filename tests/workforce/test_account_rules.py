@@ -349,3 +349,21 @@ def test_the_staff_page_offers_no_change_of_an_account_the_viewer_may_not_manage
     assert "Only a superuser can change a superuser&#x27;s account." in html
     assert "Send a new invitation" not in html
     assert f"/workforce/staff/{superuser_profile.pk}/edit/" not in html
+
+
+def test_the_head_of_service_role_given_in_the_admin_by_a_qa_administrator_is_only_requested(qa_admin, worker, roles):
+    response = signed_in(qa_admin).post(
+        f"/admin/workforce/staffprofile/{worker.pk}/change/",
+        {
+            "job_title": worker.job_title,
+            "team": worker.team_id,
+            "line_manager": "",
+            "roles": [roles[SOCIAL_WORKER].pk, roles[HEAD_OF_SERVICE].pk],
+            "start_date": worker.start_date.isoformat(),
+            "left_on": "",
+        },
+        follow=True,
+    )
+    assert "waits for another QA administrator" in response.content.decode()
+    assert set(worker.roles.values_list("key", flat=True)) == {SOCIAL_WORKER}
+    assert RoleGrantRequest.objects.filter(profile=worker, role=roles[HEAD_OF_SERVICE], requested_by=qa_admin).exists()
