@@ -52,7 +52,7 @@ format: install
 
 deploy-check: install frontend  ## Django's deployment checks with production-like settings
 	DEBUG=false SECRET_KEY=$${SECRET_KEY:-deploy-check-$$(date +%s)-not-a-real-secret-key-0123456789abcdef} \
-	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-qa-portal.example.org} \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-qa-portal.example.org} CACHE_URL=$${CACHE_URL:-redis://127.0.0.1:6379/1} \
 	$(MANAGE) check --deploy --fail-level WARNING
 
 bench: install  ## print benchmark figures as JSON lines (set DATABASE_URL for PostgreSQL)

@@ -233,6 +233,19 @@ def role_keys_with(capability: str) -> frozenset[str]:
     return frozenset(role.key for role in ROLES if capability in role.capabilities)
 
 
+def role_keys_seeing_every_child() -> frozenset[str]:
+    """The keys of the roles whose holders reach every child's case (service scope: head of service, QA
+    administrator, ...). Granting one is granting the whole service's records, so workforce.account_rules
+    lets only a superuser do it directly, or a second QA administrator approve another's request."""
+    return frozenset(role.key for role in ROLES if role.scope == Scope.SERVICE)
+
+
+def role_keys_managed_by_superusers() -> frozenset[str]:
+    """The roles whose holders manage other people's accounts (the QA administrator's admin site and staff
+    pages): their accounts are managed only by a superuser (workforce.account_rules)."""
+    return role_keys_with(Capability.USE_ADMIN_SITE)
+
+
 # Who answers for a case's items, by the lead roles of its process, tried in this order; the team
 # manager when the process has none of these leads.
 CASE_RESPONSIBILITY_ORDER: tuple[tuple[str, str], ...] = tuple(

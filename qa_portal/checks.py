@@ -1,7 +1,8 @@
 """System checks for configuration that would otherwise fail later and quietly.
 
 The development defaults (SQLite, a filesystem broker) are reported as Info, not Warning, so that
-`check --deploy --fail-level WARNING` judges the security settings alone.
+`check --deploy --fail-level WARNING` judges the security settings alone. A per-process cache behind
+several web processes is an Error: the password-reset limits would not hold.
 """
 
 from django.conf import settings
@@ -28,17 +29,29 @@ def check_broker(app_configs, **kwargs):
     return problems
 
 
-@register(deploy=True)
+# Per-process backends: each web process would keep its own password-reset counts (and the dummy cache
+# none at all), so N processes would allow N times the limit.
+PER_PROCESS_CACHES = ("django.core.cache.backends.locmem.", "django.core.cache.backends.dummy.")
+
+
+# A plain check (not deploy-only), at error level: every management command, migrate on start-up
+# included, refuses to run with limits that do not hold.
+@register()
 def check_cache(app_configs, **kwargs):
-    if "locmem" in settings.CACHES["default"]["BACKEND"]:
-        return [
-            Info(
-                "The cache is each process's own memory, so every web process keeps its own password-reset limits.",
-                hint="Set CACHE_URL=redis://host:6379/1 so the processes share one count.",
-                id="qa_portal.I003",
-            )
-        ]
-    return []
+    backend = settings.CACHES["default"]["BACKEND"]
+    if not backend.startswith(PER_PROCESS_CACHES):
+        return []
+    if settings.DEBUG or settings.WEB_CONCURRENCY <= 1:
+        return []
+    return [
+        Error(
+            f"The password-reset limits count in each process's own memory ({backend.rsplit('.', 2)[-2]} cache) "
+            f"while {settings.WEB_CONCURRENCY} web processes can run, so each would allow the whole limit.",
+            hint="Set CACHE_URL=redis://host:6379/1 so the processes share one count, "
+            "or WEB_CONCURRENCY=1 if only one web process ever runs.",
+            id="qa_portal.E002",
+        )
+    ]
 
 
 @register(deploy=True)

@@ -163,12 +163,18 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+# How many reverse proxies stand in front of the app, each appending to X-Forwarded-For: the one rule
+# of the client's address (core/client_address.py) serves the lockout and the reset limits alike.
+CLIENT_ADDRESS_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
 
 # Password-reset emails: at most this many per address and per client address (django-ratelimit rates).
 PASSWORD_RESET_RATE_PER_ADDRESS = env_str("PASSWORD_RESET_RATE_PER_ADDRESS", "3/h")
 PASSWORD_RESET_RATE_PER_CLIENT = env_str("PASSWORD_RESET_RATE_PER_CLIENT", "10/h")
-RATELIMIT_IP_META_KEY = "HTTP_X_FORWARDED_FOR" if env_int("AXES_PROXY_COUNT", 0) else "REMOTE_ADDR"
+RATELIMIT_IP_META_KEY = "core.client_address.client_address"
+# How many web processes serve requests (gunicorn reads the same variable as its default --workers).
+# More than one needs a shared cache for the reset limits: qa_portal.checks refuses otherwise.
+WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 1 if DEBUG else 2)
 
 # The cache holds the rate-limit counters, so every web process must share it: Redis in production
 # (CACHE_URL); one process's memory in development and tests.

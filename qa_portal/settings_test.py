@@ -28,6 +28,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
+# The suite is one process: its in-memory cache is the only one, so the reset limits' check is satisfied.
+WEB_CONCURRENCY = 1
+
 # Without a configured broker, tasks run in-process; with Redis configured, delivery tests use a real worker.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "memory://"
 CELERY_BROKER_TRANSPORT_OPTIONS = {}

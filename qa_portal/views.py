@@ -14,6 +14,7 @@ from audits.selectors import my_drafts, my_open_actions
 from qa_portal.models import Heartbeat
 from qa_portal.services import BEAT_HEARTBEAT
 from timeliness.selectors import escalated_due_items, my_due_items, team_due_items
+from workforce.account_rules import AccountRefused
 
 
 @login_required
@@ -54,7 +55,9 @@ def healthz(request):
 
 
 def permission_denied(request, exception=None):
-    return render(request, "errors/403.html", status=403)
+    # The account rules' refusals say why in plain words; other 403s say nothing about what exists.
+    reason = str(exception) if isinstance(exception, AccountRefused) else ""
+    return render(request, "errors/403.html", {"reason": reason}, status=403)
 
 
 def page_not_found(request, exception=None):

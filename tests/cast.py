@@ -15,6 +15,7 @@ from core.history import save_with_history
 from processes.models import Area, Role
 from processes.services import roles_sync, system_user
 from tests.factories import UserFactory
+from workforce.account_emails import account_email_confirmed
 from workforce.models import StaffProfile
 from workforce.services import staff_profile_save, team_create
 
@@ -69,6 +70,7 @@ def build_cast() -> Cast:
     for username, (role_keys, team_key, job_title) in PEOPLE.items():
         first, _, last = username.partition(".")
         user = UserFactory(username=username, first_name=first.title(), last_name=(last or "user").title())
+        account_email_confirmed(user=user)  # people in the cast use their accounts
         profile = StaffProfile(user=user, job_title=job_title, team=teams.get(team_key), start_date=date(2020, 1, 6))
         staff_profile_save(actor=actor, profile=profile, roles=list(Role.objects.filter(key__in=role_keys)))
         users[username] = get_user_model().objects.get(pk=user.pk)  # fresh: no cached scopes

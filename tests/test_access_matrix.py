@@ -152,6 +152,24 @@ ROWS = [
         only({"qa.admin"}, REDIRECT),
         "post",
     ),
+    # Accounts (tests/workforce/test_account_rules.py, test_account_emails.py): an unknown email-change link
+    # is not there for anyone, signed in or not (the page is open to whoever holds a real link).
+    ("email change link", "workforce:email_change_confirm", "/workforce/email/not-a-token/", record_page(), "get", 404),
+    ("role requests", "workforce:role_request_list", "/workforce/role-requests/", QA_ADMIN_ONLY),
+    (
+        "approve a missing role request (POST)",
+        "workforce:role_request_approve",
+        "/workforce/role-requests/999999/approve/",
+        only({"qa.admin"}, NOT_FOUND),
+        "post",
+    ),
+    (
+        "refuse a missing role request (POST)",
+        "workforce:role_request_refuse",
+        "/workforce/role-requests/999999/refuse/",
+        only({"qa.admin"}, NOT_FOUND),
+        "post",
+    ),
     # Recording (audits.views); tests/audits/test_views_writes.py covers every write role by role.
     ("audit list", "audits:audit_list", "/audits/", EVERYONE),
     ("audit export", "audits:audit_export", "/audits/export.csv", EVERYONE),

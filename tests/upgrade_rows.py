@@ -153,6 +153,26 @@ def build_pre_split_rows(apps) -> PreSplitRows:
     model("workforce", "HistoricalStaffProfile_roles").objects.create(
         id=profile.roles.through.objects.get().pk, history=historical_profile, staffprofile=profile, role=worker_role
     )
+    # Accounts (docs/accounts.md): tables the split did not touch, filled so every row is seen to survive.
+    account_email = model("workforce", "AccountEmail").objects.create(
+        user=worker, address="sam.worker@example.org", confirmed_at=AT
+    )
+    history(apps, "workforce.HistoricalAccountEmail", account_email, user=qa_admin)
+    email_change = model("workforce", "EmailChange").objects.create(
+        user=manager,
+        old_address="",
+        new_address="morgan.manager@example.org",
+        token_hash="0" * 64,
+        requested_by=qa_admin,
+        expires_at=AT,
+        created_at=AT,
+        updated_at=AT,
+    )
+    history(apps, "workforce.HistoricalEmailChange", email_change, user=qa_admin)
+    grant_request = model("workforce", "RoleGrantRequest").objects.create(
+        profile=profile, role=worker_role, requested_by=qa_admin, status="pending", created_at=AT, updated_at=AT
+    )
+    history(apps, "workforce.HistoricalRoleGrantRequest", grant_request, user=qa_admin)
 
     # The cases (audits app, before the split).
     Case = model("audits", "Case")

@@ -7,6 +7,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.models import BaseModel, TimestampedModel
+from workforce.choices import RoleGrantStatus
 
 
 class Team(BaseModel):
@@ -74,3 +75,104 @@ class StaffProfile(TimestampedModel):
 
     def get_absolute_url(self):
         return reverse("workforce:staff_detail", kwargs={"pk": self.pk})
+
+
+class AccountEmail(TimestampedModel):
+    """The address an account's links (invitations, password resets) may go to, and since when its holder
+    has shown they read it. docs/accounts.md has the rule.
+
+    `address` is the address the app vouches for: the one the account was created with, or one confirmed
+    from its mailbox (an EmailChange). When the user's email differs from it (changed outside the app's
+    flows), nothing is sent. `confirmed_at` is empty until a link sent there was used: until then only an
+    invitation may go there (the invitation is how an address is first confirmed), never a reset.
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="account_email")
+    address = models.EmailField(max_length=254)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["user__username"]
+
+    def __str__(self):
+        state = "confirmed" if self.confirmed_at else "not yet confirmed"
+        return f"{self.address} ({state})"
+
+    def vouches_for(self, email: str) -> bool:
+        return bool(email) and self.address.casefold() == email.casefold()
+
+
+class EmailChange(BaseModel):
+    """A requested change of an account's email address, waiting to be confirmed from the new address.
+
+    The user's email stays as it is until the link sent to `new_address` is used; only a hash of the link's
+    token is kept, so the table gives nobody a working link.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="email_changes")
+    old_address = models.EmailField(max_length=254, blank=True)
+    new_address = models.EmailField(max_length=254)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="email_changes_requested"
+    )
+    expires_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user}: {self.old_address or 'no address'} → {self.new_address}"
+
+    def get_absolute_url(self):
+        return reverse("workforce:staff_list")
+
+    def is_open(self, now) -> bool:
+        return self.confirmed_at is None and self.cancelled_at is None and now < self.expires_at
+
+
+class RoleGrantRequest(BaseModel):
+    """A QA administrator's request to give someone a role that sees every child; it takes effect only when
+    a second, different QA administrator (or a superuser) approves it."""
+
+    profile = models.ForeignKey(StaffProfile, on_delete=models.PROTECT, related_name="role_grant_requests")
+    role = models.ForeignKey("processes.Role", on_delete=models.PROTECT, related_name="grant_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="role_grants_requested"
+    )
+    status = models.CharField(max_length=20, choices=RoleGrantStatus.choices, default=RoleGrantStatus.PENDING)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="role_grants_decided",
+        help_text="The second administrator who approved or refused the request.",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "role"],
+                condition=models.Q(status="pending"),
+                name="%(app_label)s_%(class)s_unique_pending",
+                violation_error_message="This role has already been requested for this person.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(approved_by__isnull=True) | ~models.Q(approved_by=models.F("requested_by")),
+                name="%(app_label)s_%(class)s_second_person_decides",
+                violation_error_message="A request must be decided by someone other than who made it.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.role} for {self.profile} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("workforce:role_request_list")

@@ -4,7 +4,8 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 
-from workforce.models import StaffProfile, Team
+from workforce.choices import RoleGrantStatus
+from workforce.models import RoleGrantRequest, StaffProfile, Team
 
 HISTORY_FIELDS = {
     "job_title": "Job title",
@@ -147,3 +148,12 @@ def _shown(value) -> str:
     if hasattr(value, "get_full_name"):
         return value.get_full_name() or value.get_username()
     return str(value)
+
+
+def role_requests_pending():
+    """Requests for a role that sees every child, waiting for a second administrator, oldest first."""
+    return (
+        RoleGrantRequest.objects.filter(status=RoleGrantStatus.PENDING)
+        .select_related("profile__user", "role", "requested_by")
+        .order_by("created_at")
+    )

@@ -11,6 +11,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -18,8 +19,11 @@ from django.utils.http import urlsafe_base64_encode
 from core import emails
 from core.history import save_with_history
 from processes.models import Role
-from processes.roles import Capability, role_keys_with
-from workforce.models import StaffProfile, Team
+from processes.roles import Capability, role_keys_managed_by_superusers, role_keys_with
+from workforce.account_emails import account_email_start, email_change_request, may_receive_invitation
+from workforce.account_rules import Grant, account_refusal, is_trusted, may_grant_role, refuse, role_refusal
+from workforce.choices import RoleGrantStatus
+from workforce.models import RoleGrantRequest, StaffProfile, Team
 
 User = get_user_model()
 
@@ -102,13 +106,87 @@ def staff_groups_sync(profile: StaffProfile) -> None:
 
 @transaction.atomic
 def staff_profile_save(*, actor, profile: StaffProfile, roles=None) -> StaffProfile:
-    """Create or update a profile, set its roles if given, and bring the user's groups in line."""
+    """Create or update a profile, set its roles if given, and bring the user's groups in line.
+
+    The account rules decide (workforce.account_rules): a refused change raises and writes nothing; a role
+    that sees every child, given by someone other than a superuser, becomes a request for a second
+    administrator's approval (listed on `profile.roles_requested`) instead of a grant.
+    """
+    target = profile.user
+    refusal = account_refusal(actor, target)
+    if refusal:
+        refuse(actor=actor, target=target, attempted="staff profile change", message=refusal)
+    profile.roles_requested = []
+    if roles is not None:
+        current = set(profile.roles.all()) if profile.pk else set()
+        wanted = set(roles)
+        for role in sorted(current ^ wanted, key=lambda role: role.pk):
+            refusal = role_refusal(actor, target, role)
+            if refusal:
+                verb = "grant" if role in wanted else "removal"
+                refuse(actor=actor, target=target, attempted=f"role {verb}: {role.key}", message=refusal, field="roles")
+        requested = sorted(
+            (role for role in wanted - current if may_grant_role(actor, target, role) is Grant.NEEDS_APPROVAL),
+            key=lambda role: role.pk,
+        )
+        roles = wanted - set(requested)
+        profile.roles_requested = requested
     save_with_history(profile, actor=actor)
     if roles is not None and set(profile.roles.all()) != set(roles):
         profile._history_user = actor
         profile.roles.set(roles)
+    for role in profile.roles_requested:
+        role_grant_request(actor=actor, profile=profile, role=role)
     staff_groups_sync(profile)
     return profile
+
+
+@transaction.atomic
+def role_grant_request(*, actor, profile: StaffProfile, role) -> RoleGrantRequest:
+    """Ask for `role` (one that sees every child) for `profile`; a second administrator decides."""
+    existing = RoleGrantRequest.objects.filter(profile=profile, role=role, status=RoleGrantStatus.PENDING).first()
+    if existing is not None:
+        return existing
+    request = RoleGrantRequest(profile=profile, role=role, requested_by=actor)
+    save_with_history(request, actor=actor, reason="Requested")
+    return request
+
+
+def _decide_refusal(actor, grant_request: RoleGrantRequest) -> str:
+    if grant_request.status != RoleGrantStatus.PENDING:
+        return "This request has already been decided."
+    if actor.pk == grant_request.requested_by_id:
+        return "A second administrator must decide: you made this request."
+    if not is_trusted(actor) and not (
+        actor.has_perm("workforce.change_staffprofile")
+        and Role.objects.filter(group__user=actor, key__in=role_keys_managed_by_superusers()).exists()
+    ):
+        return "Only a QA administrator or a superuser can decide role requests."
+    return role_refusal(actor, grant_request.profile.user, grant_request.role)
+
+
+@transaction.atomic
+def role_grant_decide(*, actor, grant_request: RoleGrantRequest, approve: bool) -> RoleGrantRequest:
+    """Approve (the role is given, groups follow) or refuse a pending request, as a second administrator."""
+    grant_request = (
+        RoleGrantRequest.objects.select_for_update()
+        .select_related("profile__user", "role", "requested_by")
+        .get(pk=grant_request.pk)
+    )
+    refusal = _decide_refusal(actor, grant_request)
+    if refusal:
+        attempted = f"role request {'approval' if approve else 'refusal'}: {grant_request.role.key}"
+        refuse(actor=actor, target=grant_request.profile.user, attempted=attempted, message=refusal)
+    grant_request.status = RoleGrantStatus.APPROVED if approve else RoleGrantStatus.REFUSED
+    grant_request.approved_by, grant_request.decided_at = actor, timezone.now()
+    save_with_history(grant_request, actor=actor, reason=grant_request.get_status_display())
+    if approve:
+        profile = grant_request.profile
+        profile._history_user = actor
+        profile._change_reason = f"{grant_request.role} approved by a second administrator"
+        profile.roles.add(grant_request.role)
+        staff_groups_sync(profile)
+    return grant_request
 
 
 @transaction.atomic
@@ -131,6 +209,7 @@ def staff_create(
     user.set_password(get_random_string(64))
     user.full_clean()
     user.save()
+    account_email_start(user=user)
     profile = StaffProfile(user=user, **profile_fields)
     staff_profile_save(actor=actor, profile=profile, roles=roles)
     # After the commit, so that a create rolled back (a later error in the same request) emails nobody a link to
@@ -142,26 +221,36 @@ def staff_create(
 
 @transaction.atomic
 def staff_update(*, actor, profile: StaffProfile, user_values: dict, roles=None) -> StaffProfile:
-    """Save the profile (its fields already set) and the user's names and email.
+    """Save the profile (its fields already set) and the user's names; a new email address is only requested.
 
-    The user has no history of its own: the profile's history row carries the change as its reason.
+    The user has no history of its own: the profile's history row carries the change as its reason. The
+    email changes when the link sent to the new address is used (workforce.account_emails), and
+    `profile.email_change` is the waiting change, if any.
     """
     unknown = set(user_values) - set(USER_FIELDS)
     if unknown:
         raise TypeError(f"staff_update() does not change the user's {', '.join(sorted(unknown))}")
     user = profile.user
+    refusal = account_refusal(actor, user)
+    if refusal:
+        refuse(actor=actor, target=user, attempted="staff profile change", message=refusal)
+    names = {name: value for name, value in user_values.items() if name != "email"}
     changes = [
-        f"{label}: {getattr(user, name) or 'none'} → {user_values[name] or 'none'}"
-        for name, label in USER_FIELDS.items()
-        if name in user_values and getattr(user, name) != user_values[name]
+        f"{USER_FIELDS[name]}: {getattr(user, name) or 'none'} → {value or 'none'}"
+        for name, value in names.items()
+        if getattr(user, name) != value
     ]
     if changes:
-        for name, value in user_values.items():
+        for name, value in names.items():
             setattr(user, name, value)
         user.full_clean(exclude=["password"])
-        user.save(update_fields=list(user_values))
+        user.save(update_fields=list(names))
         profile._change_reason = "; ".join(changes)
-    return staff_profile_save(actor=actor, profile=profile, roles=roles)
+    profile = staff_profile_save(actor=actor, profile=profile, roles=roles)
+    profile.email_change = None
+    if "email" in user_values:
+        profile.email_change = email_change_request(actor=actor, user=user, new_address=user_values["email"])
+    return profile
 
 
 def invitation_link(user) -> str:
@@ -199,10 +288,21 @@ def staff_invite(*, actor, profile: StaffProfile) -> None:
     Also for someone who already has a password: the link then works as a password reset.
     """
     user = profile.user
+    refusal = account_refusal(actor, user)
+    if refusal:
+        refuse(actor=actor, target=user, attempted="invitation", message=refusal)
     if profile.left_on is not None or not user.is_active:
         raise ValidationError(f"{profile} has left or their account is inactive, so they cannot be invited.")
     if not user.email:
         raise ValidationError(f"{profile} has no email address. Add one to their profile, then send the invitation.")
+    if not may_receive_invitation(user):
+        refuse(
+            actor=actor,
+            target=user,
+            attempted="invitation to an unconfirmed address",
+            message=f"{user.email} has not been confirmed as {profile}'s address, so no link can be sent there. "
+            "Change their address on their profile: the change is confirmed from the new address.",
+        )
     # First, so that a failure to send rolls the record back. Only the time stamp is written: the in-memory
     # profile may be older than the row.
     save_with_history(

@@ -14,4 +14,8 @@ urlpatterns = [
     path("staff/<int:pk>/", views.StaffDetailView.as_view(), name="staff_detail"),
     path("staff/<int:pk>/edit/", views.StaffEditView.as_view(), name="staff_edit"),
     path("staff/<int:pk>/invite/", views.staff_invite, name="staff_invite"),
+    path("email/<str:token>/", views.email_change_confirm, name="email_change_confirm"),
+    path("role-requests/", views.RoleRequestListView.as_view(), name="role_request_list"),
+    path("role-requests/<int:pk>/approve/", views.role_request_decide, {"approve": True}, name="role_request_approve"),
+    path("role-requests/<int:pk>/refuse/", views.role_request_decide, {"approve": False}, name="role_request_refuse"),
 ]

@@ -2,21 +2,31 @@
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.views import PasswordResetConfirmView, PasswordResetView
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from django_filters.views import FilterView
+from django_ratelimit.core import is_ratelimited
 
+from core.client_address import ratelimit_key
 from core.mixins import PermissionRequiredMixin
 from core.paging import page_query
-from workforce import selectors, services
+from workforce import account_emails, selectors, services
+from workforce.account_emails import account_email_confirm_on_link_use
+from workforce.account_rules import account_refusal
+from workforce.choices import RoleGrantStatus
 from workforce.filtersets import StaffFilterSet
 from workforce.forms import StaffCreateForm, StaffEditForm, TeamForm
-from workforce.models import StaffProfile, Team
+from workforce.models import RoleGrantRequest, StaffProfile, Team
+from workforce.password_reset import ConfirmedAddressResetForm
+from workforce.tasks import password_reset_send
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +59,21 @@ class FormPageMixin:
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+def pending_messages(profile) -> list[str]:
+    """What a save asked for rather than did: roles waiting for a second administrator, an address change."""
+    lines = [
+        f"{role} waits for another QA administrator's approval: roles that see every child need two."
+        for role in getattr(profile, "roles_requested", [])
+    ]
+    change = getattr(profile, "email_change", None)
+    if change is not None:
+        lines.append(
+            f"Their email address changes to {change.new_address} once the link we are sending there is used; "
+            "their current address is told."
+        )
+    return lines
 
 
 #
@@ -139,9 +164,13 @@ class StaffDetailView(PermissionRequiredMixin, DetailView):
         return selectors.staff_list()
 
     def get_context_data(self, **kwargs):
+        user = self.object.user
         return super().get_context_data(
             groups=selectors.staff_groups(self.object),
             history=selectors.staff_history(self.object),
+            # The buttons follow the account rules; the services refuse (and log) whatever is sent anyway.
+            account_refusal=account_refusal(self.request.user, user),
+            may_invite=account_emails.may_receive_invitation(user),
             **kwargs,
         )
 
@@ -162,11 +191,14 @@ class StaffCreateView(PermissionRequiredMixin, FormPageMixin, CreateView):
         )
 
     def success_message(self, profile):
+        requested = " ".join(pending_messages(profile))
+        if requested:
+            requested = " " + requested
         # Sent after the commit (and a failure is logged, not shown), so the message says where, not that it arrived.
         return (
             f"{profile} ({profile.user.username}) added. We are emailing them at {profile.user.email} "
             "a link to set their password. If it does not arrive, send a new invitation from this page."
-        )
+        ) + requested
 
 
 class StaffEditView(PermissionRequiredMixin, FormPageMixin, UpdateView):
@@ -192,7 +224,7 @@ class StaffEditView(PermissionRequiredMixin, FormPageMixin, UpdateView):
         if profile.left_on:
             left_on = f"{profile.left_on.day} {profile.left_on:%B %Y}"
             return f"{profile} saved. They left on {left_on}: their role and team groups were removed."
-        return f"{profile} saved."
+        return " ".join([f"{profile} saved.", *pending_messages(profile)])
 
 
 @require_POST
@@ -212,3 +244,107 @@ def staff_invite(request, pk):
     else:
         messages.success(request, f"Invitation sent to {profile.user.email}.")
     return redirect(profile)
+
+
+#
+# Password reset (workforce.password_reset): the page counts, the worker sends
+#
+
+
+def _typed_address(group, request) -> str:
+    # Case and spaces folded, so "Ann@Example.org " and "ann@example.org" share one count.
+    return request.POST.get("email", "").strip().lower()
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    form_class = ConfirmedAddressResetForm
+
+    def form_valid(self, form):
+        request = self.request
+        # Both counters move on every request (no short circuit), so a client cycling addresses is caught.
+        per_address = is_ratelimited(
+            request,
+            group="password-reset:address",
+            key=_typed_address,
+            rate=settings.PASSWORD_RESET_RATE_PER_ADDRESS,
+            increment=True,
+        )
+        per_client = is_ratelimited(
+            request,
+            group="password-reset:client",
+            key=ratelimit_key,
+            rate=settings.PASSWORD_RESET_RATE_PER_CLIENT,
+            increment=True,
+        )
+        if per_address or per_client:
+            # No address in the log: it may be a mistyped one belonging to nobody here.
+            logger.warning("password reset throttled (%s)", "address" if per_address else "client")
+        else:
+            # The address, not a user: the request must not look anyone up.
+            password_reset_send.delay(form.cleaned_data["email"])
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class ConfirmingPasswordResetConfirmView(PasswordResetConfirmView):
+    """Django's set-password page; using a link from an invitation or reset confirms the address it went to."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        account_email_confirm_on_link_use(user=form.user)
+        return response
+
+
+#
+# Email changes: confirmed from the new address
+#
+
+
+def email_change_confirm(request, token):
+    """The link sent to a new address: a page to confirm the change (POST), open to whoever holds the link;
+    for an account in use, only its holder, signed in (workforce.account_emails.confirmation_refusal)."""
+    change = account_emails.email_change_for_token(token)
+    if change is None:
+        return render(request, "workforce/email_change_confirm.html", {"change": None}, status=404)
+    refusal = account_emails.confirmation_refusal(change, request.user)
+    if request.method == "POST" and not refusal:
+        try:
+            account_emails.email_change_confirm(change=change, visitor=request.user)
+        except ValidationError as exc:
+            refusal = " ".join(exc.messages)
+        else:
+            return render(request, "workforce/email_change_done.html", {"change": change})
+    elif request.method == "POST":
+        account_emails.refuse_quietly(actor=request.user, target=change.user, message=refusal)
+    status = 403 if refusal and request.method == "POST" else 200
+    context = {"change": change, "refusal": refusal, "login_next": request.get_full_path()}
+    return render(request, "workforce/email_change_confirm.html", context, status=status)
+
+
+#
+# Role requests: roles that see every child, approved by a second administrator
+#
+
+
+class RoleRequestListView(PermissionRequiredMixin, ListView):
+    permission_required = "workforce.change_staffprofile"
+    template_name = "workforce/role_request_list.html"
+    context_object_name = "grant_requests"
+
+    def get_queryset(self):
+        return selectors.role_requests_pending()
+
+
+@require_POST
+@login_required
+@permission_required("workforce.change_staffprofile", raise_exception=True)
+def role_request_decide(request, pk, approve: bool):
+    """A second administrator approves or refuses a pending request (workforce.services.role_grant_decide)."""
+    grant_request = get_object_or_404(RoleGrantRequest, pk=pk, status=RoleGrantStatus.PENDING)
+    try:
+        services.role_grant_decide(actor=request.user, grant_request=grant_request, approve=approve)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        verb = "approved: they hold it now" if approve else "refused"
+        messages.success(request, f"{grant_request.role} for {grant_request.profile} {verb}.")
+    return redirect("workforce:role_request_list")

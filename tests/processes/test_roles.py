@@ -61,3 +61,18 @@ def test_only_roles_that_reach_case_data_answer_for_a_cases_items():
 def test_no_role_holds_a_model_wide_permission_to_view_child_data():
     for role in ROLES:
         assert not [p for p in role.model_permissions if p.startswith(("cases.view_case", "cases.view_episode"))]
+
+
+def test_the_roles_that_see_every_child_are_the_service_wide_ones():
+    from processes.roles import (
+        ASSISTANT_DIRECTOR,
+        HEAD_OF_SERVICE,
+        QA_ADMINISTRATOR,
+        SERVICE_MANAGER,
+        role_keys_managed_by_superusers,
+        role_keys_seeing_every_child,
+    )
+
+    assert role_keys_seeing_every_child() == {QA_ADMINISTRATOR, HEAD_OF_SERVICE, ASSISTANT_DIRECTOR, SERVICE_MANAGER}
+    # Whoever manages accounts is managed by a superuser only (workforce.account_rules).
+    assert role_keys_managed_by_superusers() == {QA_ADMINISTRATOR}

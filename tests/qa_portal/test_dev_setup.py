@@ -108,7 +108,13 @@ def test_it_creates_no_broker_folders_for_another_broker(tmp_path, broker):
 
 
 def test_it_prints_no_system_check_issue_for_a_command_on_the_default_set_up_with_debug_off(tmp_path):
-    env = {"DEBUG": "false", "SECRET_KEY": "a-long-random-secret-key-for-this-test-only-0123456789abcdef"}
+    # With a shared cache named: without one, several web processes would each keep their own reset limits
+    # (an error, tests/qa_portal/test_settings.py).
+    env = {
+        "DEBUG": "false",
+        "SECRET_KEY": "a-long-random-secret-key-for-this-test-only-0123456789abcdef",
+        "CACHE_URL": "redis://127.0.0.1:6379/15",
+    }
     result = manage(tmp_path / "var", "check", **env)
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout, result.stdout + result.stderr

@@ -13,6 +13,8 @@ PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "a-long-random-production-secret-key-for-this-test-only-0123456789",
     "ALLOWED_HOSTS": "qa-portal.example.org",
+    # Several web processes share the reset limits' counts there (only named: check connects to nothing).
+    "CACHE_URL": "redis://127.0.0.1:6379/15",
     "DJANGO_SETTINGS_MODULE": "qa_portal.settings",
 }
 
@@ -38,6 +40,20 @@ def test_production_settings_pass_the_deploy_check_at_warning_level():
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "WARNINGS:" not in output and "ERRORS:" not in output
+
+
+def test_several_web_processes_without_a_shared_cache_stop_every_command_with_an_error():
+    env = {key: value for key, value in PRODUCTION.items() if key != "CACHE_URL"}
+    result = manage("check", **env, WEB_CONCURRENCY="3")
+    assert result.returncode != 0
+    assert "qa_portal.E002" in result.stderr
+    assert "while 3 web processes can run" in result.stderr
+
+
+def test_one_web_process_may_count_in_its_own_memory():
+    env = {key: value for key, value in PRODUCTION.items() if key != "CACHE_URL"}
+    result = manage("check", **env, WEB_CONCURRENCY="1")
+    assert result.returncode == 0, result.stderr
 
 
 def test_debug_is_off_unless_set():

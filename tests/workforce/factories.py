@@ -5,10 +5,11 @@ from datetime import date
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from processes.models import Area
 from tests.factories import UserFactory
-from workforce.models import StaffProfile, Team
+from workforce.models import AccountEmail, StaffProfile, Team
 
 
 def advice_and_assessment() -> Area:
@@ -68,4 +69,14 @@ def staff_member(*, actor, username: str, team=None, roles=(), **fields) -> Staf
     fields.setdefault("job_title", "Social Worker")
     fields.setdefault("start_date", date(2021, 9, 1))
     profile = StaffProfile(user=user, team=team, **fields)
+    # As staff_create does: the address the account was made with, vouched for but not yet confirmed.
+    AccountEmail.objects.create(user=user, address=user.email)
     return staff_profile_save(actor=actor, profile=profile, roles=list(roles))
+
+
+def confirmed_address(user) -> AccountEmail:
+    """The user's current address, as if they had used a link sent there."""
+    row, _ = AccountEmail.objects.update_or_create(
+        user=user, defaults={"address": user.email, "confirmed_at": timezone.now()}
+    )
+    return row

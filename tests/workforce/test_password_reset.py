@@ -1,13 +1,21 @@
 """Forgotten passwords: Django's password reset views in GOV.UK pages that reveal nothing about who has an account."""
 
 import re
+import time
+from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 
+from tests.queries import Queries
 from tests.test_pages import assert_no_inline_script_or_style
+from tests.workforce.factories import confirmed_address
+from workforce import services
+from workforce.models import AccountEmail
+from workforce.tasks import password_reset_send
 
 pytestmark = pytest.mark.django_db
 
@@ -17,9 +25,11 @@ RESET_LINK = re.compile(r"https?://\S+(/accounts/reset/\S+/)")
 
 @pytest.fixture
 def user(db):
-    return get_user_model().objects.create_user(
+    user = get_user_model().objects.create_user(
         username="casey", email="casey@example.org", password="an-old-password-1234", first_name="Casey"
     )
+    confirmed_address(user)  # resets go only to confirmed addresses (tests below for the others)
+    return user
 
 
 def request_reset(client, email):
@@ -144,3 +154,106 @@ def test_the_limits_come_from_settings(user, settings):
     request_reset(Client(), "casey@example.org")
     request_reset(Client(), "casey@example.org")
     assert len(mail.outbox) == 1
+
+
+#
+# Only confirmed addresses get a link
+#
+
+
+def test_an_address_never_confirmed_gets_no_reset_link(user):
+    AccountEmail.objects.filter(user=user).update(confirmed_at=None)
+    request_reset(Client(), "casey@example.org")
+    assert mail.outbox == []
+
+
+def test_an_address_set_outside_the_apps_flows_gets_no_reset_link(user):
+    # E.g. typed into the database or a shell: the address vouched for is still the old one.
+    get_user_model().objects.filter(pk=user.pk).update(email="attacker@example.net")
+    request_reset(Client(), "attacker@example.net")
+    assert mail.outbox == []
+
+
+def test_setting_a_password_from_a_link_confirms_the_address_it_went_to(client, user):
+    AccountEmail.objects.filter(user=user).update(confirmed_at=None)
+    user.set_unusable_password()
+    user.save()
+    link = services.invitation_link(user).removeprefix(settings.SITE_URL)
+    page = client.get(link, follow=True)
+    client.post(page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert AccountEmail.objects.get(user=user).confirmed_at is not None
+
+
+#
+# Timing: the request does the same work for a known and an unknown address; the worker sends
+#
+
+
+def test_a_known_and_an_unknown_address_cost_the_request_the_same_and_send_nothing_in_it(user):
+    counts = {}
+    with mock.patch("workforce.views.password_reset_send.delay") as delay:
+        for address in ("casey@example.org", "nobody@example.org"):
+            with Queries() as queries:
+                response = Client().post("/accounts/password_reset/", {"email": address})
+            assert response.status_code == 302
+            counts[address] = len(queries)
+    assert counts["casey@example.org"] == counts["nobody@example.org"]
+    assert mail.outbox == []
+    # One task each, with the typed address and nothing looked up.
+    assert [call.args for call in delay.call_args_list] == [("casey@example.org",), ("nobody@example.org",)]
+
+
+def test_the_task_sends_the_reset_to_a_confirmed_account_and_nothing_for_an_unknown_address(user):
+    password_reset_send.delay("nobody@example.org")
+    assert mail.outbox == []
+    password_reset_send.delay("casey@example.org")
+    assert [message.to for message in mail.outbox] == [["casey@example.org"]]
+    assert RESET_LINK.search(mail.outbox[0].body)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_a_real_worker_the_email_arrives_from_the_worker(real_worker, settings):
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        pytest.skip("needs the configured Redis broker (CI sets CELERY_BROKER_URL)")
+    known = get_user_model().objects.create_user(username="robin", email="robin@example.org", password="x" * 20)
+    confirmed_address(known)
+    response = Client().post("/accounts/password_reset/", {"email": "robin@example.org"})
+    assert response.status_code == 302
+    for _ in range(100):
+        if mail.outbox:
+            break
+        time.sleep(0.1)
+    assert [message.to for message in mail.outbox] == [["robin@example.org"]]
+
+
+#
+# The client's address behind proxies (core.client_address)
+#
+
+
+@pytest.mark.parametrize(
+    "forwarded",
+    [None, "203.0.113.5", "198.51.100.1, 203.0.113.5", "garbage", "198.51.100.1, 198.51.100.2, 203.0.113.5"],
+)
+def test_behind_one_proxy_the_page_answers_with_any_header_or_none(user, settings, forwarded):
+    settings.CLIENT_ADDRESS_PROXY_COUNT = 1
+    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
+    response = Client(REMOTE_ADDR="10.0.0.9").post("/accounts/password_reset/", {"email": "casey@example.org"}, **extra)
+    assert response.status_code == 302
+
+
+def test_behind_one_proxy_rotating_the_header_does_not_get_round_the_client_limit(user, settings):
+    settings.CLIENT_ADDRESS_PROXY_COUNT = 1
+    proxy = Client(REMOTE_ADDR="10.0.0.9")
+    for n in range(10):
+        proxy.post(
+            "/accounts/password_reset/",
+            {"email": f"someone{n}@example.org"},
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}, 203.0.113.5",
+        )
+    proxy.post(
+        "/accounts/password_reset/", {"email": "casey@example.org"}, HTTP_X_FORWARDED_FOR="198.51.100.99, 203.0.113.5"
+    )
+    assert mail.outbox == []  # the same client (203.0.113.5), eleventh request
+    proxy.post("/accounts/password_reset/", {"email": "casey@example.org"}, HTTP_X_FORWARDED_FOR="203.0.113.6")
+    assert [message.to for message in mail.outbox] == [["casey@example.org"]]
