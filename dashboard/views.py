@@ -106,9 +106,8 @@ def dashboard_export(request):
         f"{slugify(table.title)}-{filters.period}",
         [column.heading for column in table.columns],
         table.display_rows(suppress=scope.aggregate),
-        # Named by table and period, without a time stamp, and without Cache-Control: as it has always been.
+        # Named by table and period, without a time stamp: as it has always been.
         stamped=False,
-        no_store=False,
     )
 
 
