@@ -12,7 +12,7 @@ from django.views.generic import CreateView, DetailView, ListView, UpdateView
 from django_filters.views import FilterView
 
 from core.mixins import PermissionRequiredMixin
-from core.paging import page_query
+from core.paging import ForgivingPaginationMixin, page_query
 from workforce import selectors, services
 from workforce.filtersets import StaffFilterSet
 from workforce.forms import StaffCreateForm, StaffEditForm, TeamForm
@@ -110,7 +110,7 @@ class TeamEditView(PermissionRequiredMixin, FormPageMixin, UpdateView):
 #
 
 
-class StaffListView(PermissionRequiredMixin, FilterView):
+class StaffListView(PermissionRequiredMixin, ForgivingPaginationMixin, FilterView):
     permission_required = "workforce.change_staffprofile"
     filterset_class = StaffFilterSet
     paginate_by = 50
