@@ -54,11 +54,13 @@ def my_drafts(*, user):
 
 def case_page_audits(*, user, case) -> dict:
     """The case page's audits section (registered with cases.sections): the case's audits the user may
-    see, with the outcomes not fully met, its open actions, and whether the user may record one."""
+    see, with the outcomes not fully met, their open actions, and whether the user may record one.
+
+    The actions are those of the audits listed, nothing more: an action of someone else's draft (which
+    the user may not open: AuditQuerySet.for_user leaves it out) is not shown, even on a case they see."""
+    visible = Audit.objects.for_user(user).filter(case=case)
     audits = (
-        Audit.objects.for_user(user)
-        .filter(case=case)
-        .select_related("process", "carried_out_by")
+        visible.select_related("process", "carried_out_by")
         .prefetch_related(
             Prefetch(
                 "findings",
@@ -69,7 +71,7 @@ def case_page_audits(*, user, case) -> dict:
         .order_by("-held_on", "-pk")
     )
     open_actions = (
-        Action.objects.filter(audit__case=case, status=ActionStatus.OPEN)
+        Action.objects.filter(audit__in=visible.values("pk"), status=ActionStatus.OPEN)
         .select_related("owner", "audit", "audit__process")
         .order_by("due_on")
     )

@@ -25,7 +25,7 @@ from audits.services import action_complete, audit_amend, audit_moderate, audit_
 from cases.choices import AccessAction
 from cases.services import access_log_record
 from core.csv_export import csv_response
-from core.paging import page_of, page_query
+from core.paging import page_of, page_query, query_number
 from processes.models import Area, Process
 from workforce.models import Team
 
@@ -67,7 +67,8 @@ def audit_new(request):
         if not areas or areas[-1]["area"].pk != process.area_id:
             areas.append({"area": process.area, "processes": []})
         areas[-1]["processes"].append(process)
-    return render(request, "audits/audit_new.html", {"areas": areas, "case_id": request.GET.get("case", "")})
+    case_id = query_number(request.GET.get("case"), minimum=1)  # carried on to the start page's links
+    return render(request, "audits/audit_new.html", {"areas": areas, "case_id": case_id})
 
 
 @login_required
@@ -78,9 +79,11 @@ def audit_start_view(request, key):
         raise PermissionDenied
     cases = case_choices(request.user)
     initial = {}
-    if request.GET.get("case", "").isdigit():
-        # A case offered from its own page must be in scope like any other.
-        initial["case"] = get_object_or_404(cases, pk=request.GET["case"])
+    offered = query_number(request.GET.get("case"), minimum=1)
+    if offered is not None:
+        # A case offered from its own page must be in scope like any other; a `?case=` that is no
+        # case id (not ASCII digits, out of range) offers none.
+        initial["case"] = get_object_or_404(cases, pk=offered)
     form = AuditStartForm(
         request.POST or None, initial=initial, process=process, cases=cases, staff=staff_choices(request.user)
     )

@@ -46,6 +46,7 @@ PERSON_COLUMNS = ("allocated_worker", "chair", "iro")
 CASE_FIELDS = tuple(name for name in CASE_COLUMNS if name != "reference")
 
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+NUL_PROBLEM = "holds a NUL character (byte 0), which no record can hold; remove it and try again"
 # Big enough to be quick, small enough for SQLite's limit on query parameters.
 LOOKUP_BATCH = 2000
 
@@ -365,6 +366,7 @@ def _read_lines(text: str) -> tuple[list[Line], list[tuple[int, str]]]:
     if not header or not any(cell.strip() for cell in header):
         raise CaseImportError([f"line 1: the header row is missing; it names the columns: {', '.join(COLUMNS)}"])
     header = [cell.strip() for cell in header]
+    problems += [(1, f"column {index}: {NUL_PROBLEM}") for index, name in enumerate(header, 1) if "\x00" in name]
     seen = set()
     for name in header:
         if name in seen:
@@ -386,7 +388,13 @@ def _read_lines(text: str) -> tuple[list[Line], list[tuple[int, str]]]:
             if len(cells) != len(header):
                 problems.append((number, f"{len(cells)} values where the header has {len(header)} columns"))
                 continue
-            raw.append((number, dict(zip(header, cells, strict=True))))
+            values = dict(zip(header, cells, strict=True))
+            # PostgreSQL refuses a NUL in text: found here, at the preview, not when applying fails.
+            nuls = [(number, f"{name}: {NUL_PROBLEM}") for name, value in values.items() if "\x00" in value]
+            if nuls:
+                problems += nuls
+                continue
+            raw.append((number, values))
     except csv.Error as exc:
         problems.append((start, f"not valid CSV: {exc}"))
         raise CaseImportError(_messages(problems)) from exc

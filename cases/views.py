@@ -15,7 +15,7 @@ from cases.selectors import case_detail_queryset, case_history, case_list
 from cases.services import access_log_record
 from core.csv_export import csv_response
 from core.mixins import PermissionRequiredMixin
-from core.paging import page_query
+from core.paging import ForgivingPaginationMixin, page_query
 
 EXPORT_COLUMNS = [
     "reference",
@@ -29,7 +29,7 @@ EXPORT_COLUMNS = [
 ]
 
 
-class CaseListView(CaseScopedMixin, ListView):
+class CaseListView(CaseScopedMixin, ForgivingPaginationMixin, ListView):
     queryset = Case.objects.all()
     template_name = "cases/case_list.html"
     paginate_by = 50
@@ -149,7 +149,7 @@ class CaseExportView(CaseScopedMixin, ListView):
         return csv_response("cases", EXPORT_COLUMNS, rows)
 
 
-class AccessLogView(PermissionRequiredMixin, ListView):
+class AccessLogView(PermissionRequiredMixin, ForgivingPaginationMixin, ListView):
     """Who looked at which case: for QA administrators. Shows references, never children's names."""
 
     permission_required = "cases.view_accesslogentry"

@@ -75,9 +75,10 @@ TIMELINESS_COLUMNS = [
     Column("on_time", "Done on time", "count"),
     Column("late", "Done late", "count"),
     Column("overdue", "Overdue", "count"),
-    Column("rate", "On-time rate", "rate"),
+    Column("rate", "On-time rate", "rate", part="on_time", whole="due"),
     Column("pending", "Not yet due", "count"),
 ]
+TIMELINESS_SUMS = [("due", ("on_time", "late", "overdue"))]
 DIMENSIONS = {
     # key: (group by, label of a group, heading)
     "area": (("process__area__number", "process__area__title"), lambda r: r["process__area__title"], "Area"),
@@ -118,6 +119,7 @@ def timeliness_table(scope, filters, dimension: str) -> Table:
         f"Due items falling due in the period, by {dimension}",
         [Column("name", heading), *TIMELINESS_COLUMNS],
         rows,
+        sums=TIMELINESS_SUMS,
     )
 
 
@@ -126,8 +128,9 @@ OUTCOME_COLUMNS = [
     Column("met", "Met", "count"),
     Column("partly_met", "Partly met", "count"),
     Column("not_met", "Not met", "count"),
-    Column("rate", "Met rate", "rate"),
+    Column("rate", "Met rate", "rate", part="met", whole="judged"),
 ]
+OUTCOME_SUMS = [("judged", ("met", "partly_met", "not_met"))]
 
 
 def _judgement_sums(rows):
@@ -157,6 +160,7 @@ def outcomes_by_process_table(scope, filters) -> Table:
         "Findings of records held in the period, by process (not applicable left out)",
         [Column("process", "Process"), *OUTCOME_COLUMNS],
         [_outcome_row({"process": row["process__name"]}, row) for row in sums],
+        sums=OUTCOME_SUMS,
     )
 
 
@@ -169,6 +173,7 @@ def outcomes_by_outcome_table(scope, filters) -> Table:
         "Findings of records held in the period, by required outcome",
         [Column("process", "Process"), Column("outcome", "Required outcome"), *OUTCOME_COLUMNS],
         [_outcome_row({"process": row["process__name"], "outcome": row["outcome__text"]}, row) for row in sums],
+        sums=OUTCOME_SUMS,
     )
 
 
@@ -198,9 +203,10 @@ def themes_table(scope, filters) -> Table:
             Column("not_met", "Not met", "count"),
             Column("partly_met", "Partly met", "count"),
             Column("judged", "Judged", "count"),
-            Column("not_met_rate", "Not-met rate", "rate"),
+            Column("not_met_rate", "Not-met rate", "rate", part="not_met", whole="judged"),
         ],
         rows,
+        sums=OUTCOME_SUMS,  # "met" is never shown here, but with the rest it is judged
     )
 
 
@@ -242,6 +248,9 @@ def grades_table(scope, filters) -> Table:
             Column("graded", "Graded", "count"),
         ],
         rows,
+        sums=[("graded", tuple(grade for grade, _ in GRADES))],
+        total_row=True,
+        column_totals=(*[grade for grade, _ in GRADES], "graded"),
     )
 
 
@@ -284,9 +293,12 @@ def moderation_table(scope, filters) -> Table:
             Column("moderated", "Moderated", "count"),
             Column("agreed", "Agreed", "count"),
             Column("changed", "Grade changed", "count"),
-            Column("rate", "Agreement rate", "rate"),
+            Column("rate", "Agreement rate", "rate", part="agreed", whole="moderated"),
         ],
         rows,
+        sums=[("moderated", ("agreed", "changed"))],
+        total_row=bool(rows),
+        column_totals=("moderated", "agreed", "changed"),
     )
 
 
@@ -316,22 +328,19 @@ def trends_table(scope, filters) -> Table:
         d = due.get(month, {"on_time": 0, "late": 0, "overdue": 0})
         a = audits.get(month, {"audits": 0, "moderated": 0, "agreed": 0})
         f = findings.get(month, {"met": 0, "partly_met": 0, "not_met": 0})
-        due_count = d["on_time"] + d["late"] + d["overdue"]
-        rows.append(
-            {
-                "month": month,
-                "due": due_count,
-                "on_time_rate": Rate(d["on_time"], due_count),
-                "overdue": d["overdue"],
-                "audits": a["audits"],
-                "met_rate": Rate(f["met"], f["met"] + f["partly_met"] + f["not_met"]),
-                "agreement_rate": Rate(a["agreed"], a["moderated"]),
-                "in_period": month >= period_start,
-                "_due": d,
-                "_audits": a,
-                "_findings": f,
-            }
-        )
+        counts = {
+            "on_time": d["on_time"],
+            "late": d["late"],
+            "overdue": d["overdue"],
+            "audits": a["audits"],
+            "moderated": a["moderated"],
+            "agreed": a["agreed"],
+            "met": f["met"],
+            "judged": f["met"] + f["partly_met"] + f["not_met"],
+        }
+        rows.append({"month": month, "in_period": month >= period_start, **_trend_figures(counts)})
+    in_period = [index for index, row in enumerate(rows) if row["in_period"]]
+    period = _trend_figures({key: sum(rows[index][key] for index in in_period) for key in TREND_COUNTS})
     return Table(
         "trends",
         "Trends by month",
@@ -339,36 +348,38 @@ def trends_table(scope, filters) -> Table:
         [
             Column("month", "Month", "month"),
             Column("due", "Due", "count"),
-            Column("on_time_rate", "On-time rate", "rate"),
+            Column("on_time_rate", "On-time rate", "rate", part="on_time", whole="due"),
             Column("overdue", "Overdue", "count"),
             Column("audits", "Records held", "count"),
-            Column("met_rate", "Outcomes met", "rate"),
-            Column("agreement_rate", "Moderation agreement", "rate"),
+            Column("met_rate", "Outcomes met", "rate", part="met", whole="judged"),
+            Column("agreement_rate", "Moderation agreement", "rate", part="agreed", whole="moderated"),
         ],
         rows,
+        sums=[("due", ("on_time", "late", "overdue"))],
+        column_totals=("due", *TREND_COUNTS),
+        # The headline's totals: the period's months summed, protected with the months they sum.
+        footer=period,
+        footer_of=in_period,
     )
 
 
-def headline(trends: Table) -> dict:
-    """The period's totals, summed from the trend rows (no further query)."""
-    total = {"on_time": 0, "late": 0, "overdue": 0, "audits": 0, "moderated": 0, "agreed": 0, "met": 0, "judged": 0}
-    for row in trends.rows:
-        if not row["in_period"]:
-            continue
-        for key in ("on_time", "late", "overdue"):
-            total[key] += row["_due"][key]
-        for key in ("audits", "moderated", "agreed"):
-            total[key] += row["_audits"][key]
-        total["met"] += row["_findings"]["met"]
-        total["judged"] += row["_findings"]["met"] + row["_findings"]["partly_met"] + row["_findings"]["not_met"]
-    due = total["on_time"] + total["late"] + total["overdue"]
+TREND_COUNTS = ("on_time", "late", "overdue", "audits", "moderated", "agreed", "met", "judged")
+
+
+def _trend_figures(counts: dict) -> dict:
+    due = counts["on_time"] + counts["late"] + counts["overdue"]
     return {
-        "on_time_rate": Rate(total["on_time"], due),
-        "overdue": total["overdue"],
-        "audits": total["audits"],
-        "met_rate": Rate(total["met"], total["judged"]),
-        "agreement_rate": Rate(total["agreed"], total["moderated"]),
+        **counts,
+        "due": due,
+        "on_time_rate": Rate(counts["on_time"], due),
+        "met_rate": Rate(counts["met"], counts["judged"]),
+        "agreement_rate": Rate(counts["agreed"], counts["moderated"]),
     }
+
+
+def headline(trends: Table) -> dict:
+    """The period's totals, summed from the trend rows (no further query): the table's footer."""
+    return {key: trends.footer[key] for key in ("on_time_rate", "overdue", "audits", "met_rate", "agreement_rate")}
 
 
 def coverage_table(scope, filters) -> Table:
@@ -399,12 +410,15 @@ def coverage_table(scope, filters) -> Table:
             Column("team", "Team"),
             Column("open_cases", "Open cases", "count"),
             Column("audited_6m", "Audited in 6 months", "count"),
-            Column("rate_6m", "Share in 6 months", "rate"),
+            Column("rate_6m", "Share in 6 months", "rate", part="audited_6m", whole="open_cases"),
             Column("audited_12m", "Audited in 12 months", "count"),
-            Column("rate_12m", "Share in 12 months", "rate"),
+            Column("rate_12m", "Share in 12 months", "rate", part="audited_12m", whole="open_cases"),
             Column("never", "Never audited", "count"),
         ],
         rows,
+        sums=[("open_cases", ("audited_ever", "never"))],
+        total_row=bool(rows),
+        column_totals=("open_cases", "audited_6m", "audited_12m", "audited_ever", "never"),
         note="Coverage follows the team and area filters only: it is about cases, not one process or period.",
     )
 
@@ -467,17 +481,31 @@ def never_audited_table(*, user, scope, filters, page: int = 1, limit: int | Non
 # Everything on the page
 #
 
+def _protected(build):
+    """A table builder whose tables, for an aggregate audience, hide small counts and the cells that
+    would give them away (Table.protect): every page, chart, CSV and report gets them so."""
+
+    def protected(scope, filters) -> Table:
+        table = build(scope, filters)
+        return table.protect() if scope.aggregate else table
+
+    return protected
+
+
 TABLE_BUILDERS = {
-    "timeliness_area": lambda scope, filters: timeliness_table(scope, filters, "area"),
-    "timeliness_process": lambda scope, filters: timeliness_table(scope, filters, "process"),
-    "timeliness_team": lambda scope, filters: timeliness_table(scope, filters, "team"),
-    "outcomes_process": outcomes_by_process_table,
-    "outcomes_outcome": outcomes_by_outcome_table,
-    "themes": themes_table,
-    "grades": grades_table,
-    "moderation": moderation_table,
-    "coverage": coverage_table,
-    "trends": trends_table,
+    key: _protected(build)
+    for key, build in {
+        "timeliness_area": lambda scope, filters: timeliness_table(scope, filters, "area"),
+        "timeliness_process": lambda scope, filters: timeliness_table(scope, filters, "process"),
+        "timeliness_team": lambda scope, filters: timeliness_table(scope, filters, "team"),
+        "outcomes_process": outcomes_by_process_table,
+        "outcomes_outcome": outcomes_by_outcome_table,
+        "themes": themes_table,
+        "grades": grades_table,
+        "moderation": moderation_table,
+        "coverage": coverage_table,
+        "trends": trends_table,
+    }.items()
 }
 TABLE_KEYS = [*TABLE_BUILDERS, "never_audited"]
 

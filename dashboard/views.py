@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from cases.choices import AccessAction
 from cases.services import access_log_record
 from core.csv_export import csv_response
+from core.paging import page_number
 from dashboard.charts import dashboard_sections
 from dashboard.forms import DashboardFilterForm
 from dashboard.reports import REPORT_KINDS, report_context
@@ -56,8 +57,7 @@ def dashboard(request):
     sections = dashboard_sections(tables, suppress=scope.aggregate)
     never_audited = None
     if scope.may_list_cases:
-        page = request.GET.get("page", "")
-        page = int(page) if page.isdigit() and int(page) > 0 else 1
+        page = page_number(request)
         table = never_audited_table(user=request.user, scope=scope, filters=filters, page=page)
         never_audited = {
             "section": dashboard_sections({table.key: table}, suppress=False)[table.key],
@@ -106,9 +106,8 @@ def dashboard_export(request):
         f"{slugify(table.title)}-{filters.period}",
         [column.heading for column in table.columns],
         table.display_rows(suppress=scope.aggregate),
-        # Named by table and period, without a time stamp, and without Cache-Control: as it has always been.
+        # Named by table and period, without a time stamp: as it has always been.
         stamped=False,
-        no_store=False,
     )
 
 

@@ -1,7 +1,10 @@
 from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.history import save_with_history
 from processes.models import Area, ClosureDay, Process, RequiredOutcome, Role, ScheduleOverride
 from processes.schedule_text import describe_schedule
 from processes.schedules import effective_rule
@@ -57,12 +60,47 @@ class RoleAdmin(ReadOnlyCatalogueAdmin):
 
 
 #
-# Schedules: closure days and local overrides, kept by administrators (with history)
+# Schedules: closure days and local overrides. Nothing here is deleted (a removed row would take its
+# history's meaning with it), and every change says why, as the app's own forms ask.
 #
 
 
+class ChangeReasonForm(forms.ModelForm):
+    """An admin form that asks why, and keeps the answer as the history row's reason."""
+
+    change_reason = forms.CharField(
+        label="Reason for the change",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why this is added or changed, and on whose decision. Kept in the history.",
+        error_messages={"required": "Say why this is added or changed, and on whose decision"},
+    )
+
+
+class NoDeleteHistoryAdmin(SimpleHistoryAdmin):
+    """No delete button, no "delete selected" action; saves carry the user and the form's reason."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        save_with_history(obj, actor=request.user, reason=form.cleaned_data["change_reason"].strip())
+
+
+class ClosureDayForm(ChangeReasonForm):
+    class Meta:
+        model = ClosureDay
+        fields = ["date", "reason"]
+        labels = {"reason": "What the closure is"}
+
+
 @admin.register(ClosureDay)
-class ClosureDayAdmin(SimpleHistoryAdmin):
+class ClosureDayAdmin(NoDeleteHistoryAdmin):
+    form = ClosureDayForm
     list_display = ["date", "weekday", "reason"]
     search_fields = ["reason"]
     date_hierarchy = "date"
@@ -72,44 +110,22 @@ class ClosureDayAdmin(SimpleHistoryAdmin):
         return f"{obj.date:%A}"
 
 
-class IntervalListField(forms.CharField):
-    """Intervals typed one per line ("10 working days", "4 weeks"), stored as a JSON list of strings."""
-
-    widget = forms.Textarea(attrs={"rows": 4})
-
-    def prepare_value(self, value):
-        return "\n".join(value) if isinstance(value, list) else value
-
-    def to_python(self, value):
-        if isinstance(value, list):
-            return value
-        text = super().to_python(value)
-        return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-class ScheduleOverrideForm(forms.ModelForm):
-    intervals = IntervalListField(
-        help_text='One interval a line, in order, e.g. "10 working days" then "4 weeks". '
-        "Units: working days, days, weeks, months, years."
-    )
-
-    class Meta:
-        model = ScheduleOverride
-        fields = ["process", "intervals", "repeats", "reason"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Only local rules take an override (ScheduleOverride.clean says why for the others).
-        self.fields["process"].queryset = Process.objects.filter(schedule_rule__basis="local")
-
-
 @admin.register(ScheduleOverride)
-class ScheduleOverrideAdmin(SimpleHistoryAdmin):
-    form = ScheduleOverrideForm
-    list_display = ["process", "default_schedule", "local_schedule", "reason"]
+class ScheduleOverrideAdmin(NoDeleteHistoryAdmin):
+    """Read-only: a local timescale is changed on its process's page (processes:schedule_override_edit),
+    whose form checks the intervals, asks the reason and keeps both in the history. Two ways to change
+    it would be two sets of rules."""
+
+    list_display = ["process", "default_schedule", "local_schedule", "reason", "change_page"]
     list_select_related = ["process"]
     search_fields = ["process__name", "process__key", "reason"]
-    readonly_fields = ["default_schedule", "local_schedule"]
+    readonly_fields = ["process", "default_schedule", "local_schedule", "intervals", "repeats", "reason", "change_page"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     @admin.display(description="Default (fixture)")
     def default_schedule(self, obj):
@@ -118,3 +134,8 @@ class ScheduleOverrideAdmin(SimpleHistoryAdmin):
     @admin.display(description="In force")
     def local_schedule(self, obj):
         return describe_schedule(effective_rule(obj.process)) if obj and obj.process_id else ""
+
+    @admin.display(description="Change it")
+    def change_page(self, obj):
+        url = reverse("processes:schedule_override_edit", kwargs={"key": obj.process.key})
+        return format_html('<a href="{}">On the process page, with a reason</a>', url)

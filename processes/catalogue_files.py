@@ -14,6 +14,14 @@ from pydantic import ValidationError
 from processes.fixture_schema import CatalogueFile
 
 FIXTURE_SUFFIXES = (".yaml", ".yml", ".json")
+# The catalogue's own files nest 6 deep (table, processes, a process, its schedule, ...) and hold about
+# 1,200 values in all. A file far past either is no fixture: one nested thousands deep exhausts the
+# parsers' recursion (a RecursionError was a 500 on the upload page), and one of millions of values (a
+# few lines of YAML aliases can say that) would hold the validation for minutes. Both are refused.
+MAX_NESTING = 32
+MAX_VALUES = 50_000
+TOO_DEEP = f"nested more than {MAX_NESTING} levels deep; a fixture is a table of processes, not that deep"
+TOO_MANY = f"holds more than {MAX_VALUES:,} values; a fixture is one table of processes"
 
 
 class CatalogueError(Exception):
@@ -81,6 +89,12 @@ def _parse(source: str, text: str, problems: list[str]) -> list[tuple[str, objec
         except json.JSONDecodeError as exc:
             problems.append(f"{source}: not valid JSON: {exc}")
             return []
+        except RecursionError:
+            problems.append(f"{source}: {TOO_DEEP}")
+            return []
+        if shape := _shape_problem(data):
+            problems.append(f"{source}: {shape}")
+            return []
         if not isinstance(data, list):
             problems.append(f"{source}: an export is a list of tables")
             return []
@@ -90,10 +104,34 @@ def _parse(source: str, text: str, problems: list[str]) -> list[tuple[str, objec
     except yaml.YAMLError as exc:
         problems.append(f"{source}: not valid YAML: {exc}")
         return []
+    except RecursionError:
+        problems.append(f"{source}: {TOO_DEEP}")
+        return []
+    if shape := _shape_problem(data):
+        problems.append(f"{source}: {shape}")
+        return []
     if not isinstance(data, dict):
         problems.append(f"{source}: a fixture is a mapping with area, version, effective_date and processes")
         return []
     return [(source, data)]
+
+
+def _shape_problem(data: object) -> str | None:
+    """Whether parsed fixture data is nested too deep or holds too many values, found by walking it
+    without recursion and stopping at the limit (YAML aliases can make a small file hold millions)."""
+    stack, seen = [(data, 1)], 0
+    while stack:
+        value, depth = stack.pop()
+        seen += 1
+        if depth > MAX_NESTING:
+            return TOO_DEEP
+        if seen > MAX_VALUES:
+            return TOO_MANY
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+    return None
 
 
 def _from_export(item: object) -> object:

@@ -340,6 +340,22 @@ def test_each_role_gets_the_answer_its_scope_gives(client, cast, request, row, r
     assert response.status_code == row.expected[role], f"{role} on {row.label}"
 
 
+def a_role_answered(row: Row, answer: int = OK) -> str:
+    """A role the row answers with `answer` (the first in the cast's order), else the first role."""
+    return next((name for name in ROLE_NAMES if row.expected[name] == answer), ROLE_NAMES[0])
+
+
+@pytest.mark.parametrize("row", MATRIX, ids=IDS)
+def test_no_answer_to_a_signed_in_user_may_be_stored(client, cast, request, row):
+    """Any page may carry a child's data: browsers and proxies keep none of it (core.middleware)."""
+    url = resolve(row.template, cast, objects_for(row.template, cast, request))
+    for role in {a_role_answered(row), a_role_answered(row, FORBIDDEN), a_role_answered(row, NOT_FOUND)}:
+        client.force_login(cast[role])
+        response = send(client, row, url)
+        assert "no-store" in response.get("Cache-Control", ""), f"{role} on {row.label}"
+        assert "Cookie" in response.get("Vary", ""), f"{role} on {row.label}"
+
+
 #
 # The matrix against the URL resolver: every pattern has a row, every row the pattern it names
 #

@@ -80,8 +80,8 @@ def due_export(request):
             if item.case_id:
                 cases.append(item.case)
 
-    # The file name and headers this export has always had (no time stamp, no Cache-Control).
-    response = csv_response("due-items", DUE_CSV_COLUMNS, rows(), stamped=False, no_store=False)
+    # The file name this export has always had (no time stamp).
+    response = csv_response("due-items", DUE_CSV_COLUMNS, rows(), stamped=False)
     if cases:
         unique = list({case.pk: case for case in cases}.values())
         access_log_record(user=request.user, cases=unique, action=AccessAction.EXPORTED, path=request.path)

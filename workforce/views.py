@@ -17,7 +17,7 @@ from django_ratelimit.core import is_ratelimited
 
 from core.client_address import ratelimit_key
 from core.mixins import PermissionRequiredMixin
-from core.paging import page_query
+from core.paging import ForgivingPaginationMixin, page_query
 from workforce import account_emails, selectors, services
 from workforce.account_emails import account_email_confirm_on_link_use
 from workforce.account_rules import account_refusal
@@ -135,7 +135,7 @@ class TeamEditView(PermissionRequiredMixin, FormPageMixin, UpdateView):
 #
 
 
-class StaffListView(PermissionRequiredMixin, FilterView):
+class StaffListView(PermissionRequiredMixin, ForgivingPaginationMixin, FilterView):
     permission_required = "workforce.change_staffprofile"
     filterset_class = StaffFilterSet
     paginate_by = 50

@@ -151,6 +151,47 @@ def test_the_case_page_lists_its_audits_the_outcomes_not_met_and_open_actions(cl
     assert f'href="/audits/{records["submitted"].pk}/"' in content
 
 
+@pytest.fixture
+def draft_with_an_action(cast, records):
+    """tm.assessment's draft of the assessment case, saved with an action for the social worker."""
+    from datetime import timedelta
+
+    from audits.services import audit_save
+    from tests.audits.helpers import completed
+
+    draft = records["draft"]
+    arguments = completed(draft)
+    arguments["new_actions"] = [
+        {
+            "description": "Draft-only action",
+            "owner": cast["sw.assessment"],
+            "due_on": timezone.localdate() + timedelta(days=7),
+        }
+    ]
+    audit_save(actor=cast["tm.assessment"], audit=draft, **arguments)
+    assert Action.objects.filter(audit=draft, status=ActionStatus.OPEN).exists()
+    return draft
+
+
+@pytest.mark.parametrize("role", ["sw.assessment", "chair", "hos", "qa.admin"])
+def test_the_case_page_shows_no_action_of_a_draft_the_viewer_may_not_open(client, cast, draft_with_an_action, role):
+    client.force_login(cast[role])
+    response = client.get(f"/cases/{cast.cases['assessment'].pk}/")
+    assert response.status_code == 200
+    assert [action.description for action in response.context["open_actions"]] == ["Write the plan"]
+    assert "Draft-only action" not in response.content.decode()
+    assert client.get(f"/audits/{draft_with_an_action.pk}/").status_code == 404  # the draft they may not open
+
+
+def test_the_drafts_author_sees_its_actions_on_the_case_page(client, cast, draft_with_an_action):
+    client.force_login(cast["tm.assessment"])
+    response = client.get(f"/cases/{cast.cases['assessment'].pk}/")
+    assert sorted(action.description for action in response.context["open_actions"]) == [
+        "Draft-only action",
+        "Write the plan",
+    ]
+
+
 def test_the_home_page_lists_the_users_open_actions_and_drafts(client, cast, records):
     client.force_login(cast["sw.assessment"])
     content = client.get("/").content.decode()

@@ -327,6 +327,10 @@ BAD_ROWS = [
     ),
     (SECOND, GOOD_ROW + "2024-02-01", "line 3: episode_end: differs from line 2, the same child_in_need episode"),
     (",,child_in_need", ",child_in_need", "line 3: 14 values where the header has 15 columns"),
+    # PostgreSQL cannot store a NUL: refused here, with its line and column, not when applying fails.
+    ("C-0002,", "C-00\x0002,", "line 3: reference: holds a NUL character (byte 0)"),
+    ("C-0002,Ada Example", "C-0002,Ada\x00 Example", "line 3: child_name: holds a NUL character (byte 0)"),
+    ("open,", "open\x00,", "line 3: status: holds a NUL character (byte 0)"),
 ]
 
 
@@ -398,3 +402,8 @@ def test_line_numbers_count_the_lines_of_a_quoted_value_that_spans_two(people, t
     problems = problems_of(write(tmp_path, f"{HEADER}\n{row}\n{bad}\n"))
 
     assert problems == ["line 4: status: 'shut' is not a status; write open or closed"]
+
+
+def test_a_nul_in_the_header_is_named_with_its_column(people, tmp_path):
+    text = HEADER.replace("faith", "fa\x00ith") + "\n" + GOOD_ROW + "\n"
+    assert problems_of(write(tmp_path, text))[0].startswith("line 1: column 5: holds a NUL character (byte 0)")

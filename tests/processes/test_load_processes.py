@@ -355,3 +355,31 @@ def test_the_qa_administrator_may_load_the_catalogue_and_no_one_else(catalogue):
         group.role.key for group in Group.objects.filter(permissions__codename="load_catalogue").select_related("role")
     }
     assert holders == {"qa-administrator"}
+
+
+DEEP = 200_000
+BILLION_LAUGHS = "".join(
+    f"{name}: &{name} [{', '.join([f'*{previous}'] * 10) if previous else ', '.join(['1'] * 10)}]\n"
+    for previous, name in zip(["", "a", "b", "c", "d", "e"], ["a", "b", "c", "d", "e", "f"], strict=True)
+)
+
+
+@pytest.mark.parametrize(
+    "name,text,problem",
+    [
+        ("deep.json", "[" * DEEP + "]" * DEEP, "nested more than 32 levels deep"),
+        ("deep.json", '{"a": ' * DEEP + "1" + "}" * DEEP, "nested more than 32 levels deep"),
+        ("deep.yaml", "[" * DEEP + "]" * DEEP, "nested more than 32 levels deep"),
+        ("deep.yaml", "- " * DEEP + "x\n", "nested more than 32 levels deep"),
+        # Deep enough to be no fixture, not deep enough to trouble the parser: refused all the same.
+        ("deep.yaml", "area: " + "[" * 40 + "]" * 40 + "\n", "nested more than 32 levels deep"),
+        ("aliases.yaml", BILLION_LAUGHS, "holds more than 50,000 values"),
+    ],
+)
+def test_a_file_nested_absurdly_deep_or_holding_millions_of_values_is_refused_plainly(tmp_path, name, text, problem):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CommandError, match=problem) as raised:
+        load(path)
+    assert str(path) in str(raised.value)
+    assert Process.objects.count() == 0

@@ -230,3 +230,11 @@ def test_a_file_that_became_invalid_before_apply_is_refused_with_its_problems(cl
     assert response.status_code == 400
     assert "unknown process &#x27;gone-soon&#x27;" in response.content.decode()
     assert Process.objects.get(key="yos-start-asset-assessment").schedule_rule is None
+
+
+def test_an_upload_nested_200000_deep_is_refused_with_a_plain_message(client, qa_admin):
+    client.force_login(qa_admin)
+    response = upload(client, "deep.yaml", "- " * 200_000 + "x\n")
+    assert response.status_code == 400
+    assert "deep.yaml: nested more than 32 levels deep" in response.content.decode()
+    assert Process.objects.filter(is_active=True).count() == 78
