@@ -20,7 +20,7 @@ from cases.import_jobs import (
 from cases.models import Case, CaseImportJob, Episode
 from cases.services import IMPORT_PROGRESS_EVERY
 from cases.tasks import case_import_check, case_import_write
-from tests.cases.import_files import cases_csv
+from demo.case_csv import cases_csv
 from tests.cases.test_case_import import GOOD, people, teams  # noqa: F401 (fixtures)
 
 BROKER = os.environ.get("CELERY_BROKER_URL", "")
