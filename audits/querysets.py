@@ -7,7 +7,14 @@ from django.db import models
 from django.db.models import Count, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 
-from cases.scope import granted_case_ids, has_service_scope, managed_staff, may_see_cases, own_teams
+from cases.scope import (
+    break_glass_case_ids,
+    granted_case_ids,
+    has_service_scope,
+    managed_staff,
+    may_see_cases,
+    own_teams,
+)
 
 
 def _others_drafts(user) -> Q:
@@ -30,7 +37,9 @@ def _caseless_rule(user) -> Q:
 
 
 class AuditQuerySet(models.QuerySet):
-    def for_user(self, user, action: str = "view"):
+    def for_user(self, user, action: str = "view", *, break_glass: bool = False):
+        """The records the user may see. `break_glass=True` (the records of a case page, and a record
+        opened from it) adds those of the cases the user holds a live break-glass grant on."""
         if not user.is_authenticated:
             return self.none()
         if has_service_scope(user):
@@ -38,7 +47,10 @@ class AuditQuerySet(models.QuerySet):
         # Every condition tests a column of the audit against a small set the database builds once
         # (the case ids from the user's grants, the people they manage): no join per audit, so the
         # list walks its date index and stops after a page, and the count is one pass over the table.
-        return self.filter(Q(case__in=granted_case_ids(user)) | _caseless_rule(user)).exclude(_others_drafts(user))
+        rule = Q(case__in=granted_case_ids(user)) | _caseless_rule(user)
+        if break_glass:
+            rule |= Q(case__in=break_glass_case_ids(user))
+        return self.filter(rule).exclude(_others_drafts(user))
 
     def totals_for_user(self, user) -> dict[str, int]:
         """How many audits the user may see, how many of them were moderated and how many moderations

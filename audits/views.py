@@ -30,10 +30,11 @@ from processes.models import Area, Process
 from workforce.models import Team
 
 
-def audits_for(user):
+def audits_for(user, *, break_glass: bool = False):
     """The records the user may see (Audit.objects.for_user), with what a record's pages show: every
-    page about one record looks it up here, so a record outside the scope answers 404."""
-    return Audit.objects.for_user(user).select_related(
+    page about one record looks it up here, so a record outside the scope answers 404. Reading a record
+    (not changing it) also reaches the records of a case opened by break glass."""
+    return Audit.objects.for_user(user, break_glass=break_glass).select_related(
         "process",
         "process__area",
         "process__next_review_of",
@@ -51,9 +52,15 @@ def actions_for(user):
     return Action.objects.filter(Q(audit__in=Audit.objects.for_user(user)) | Q(owner=user)).select_related("audit")
 
 
-def _log_if_case(request, audit):
+def _log_if_case(request, audit, *, break_glass: bool = False):
     if audit.case_id:
-        access_log_record(user=request.user, cases=[audit.case], action=AccessAction.VIEWED_AUDIT, path=request.path)
+        access_log_record(
+            user=request.user,
+            cases=[audit.case],
+            action=AccessAction.VIEWED_AUDIT,
+            path=request.path,
+            break_glass=break_glass,
+        )
 
 
 @login_required
@@ -163,8 +170,8 @@ def audit_amend_view(request, pk):
 
 @login_required
 def audit_detail(request, pk):
-    audit = get_object_or_404(audits_for(request.user), pk=pk)
-    _log_if_case(request, audit)
+    audit = get_object_or_404(audits_for(request.user, break_glass=True), pk=pk)
+    _log_if_case(request, audit, break_glass=True)
     findings = audit.findings.select_related("outcome").order_by("outcome__position")
     actions = audit.actions.select_related("owner", "finding__outcome")
     history = audit.history.select_related("history_user").order_by("-history_date")

@@ -11,7 +11,9 @@ Scenarios add themselves to SCENARIOS; each takes the parsed arguments:
   dashboard  /dashboard/ beside the home page at --dashboard-audits synthetic audits, and the rollup refresh
              (bench/dashboard.py);
   reminders  send_reminders at --reminder-items open due items: time, queries per digest, peak memory,
-             reminders, emails (bench/reminders.py).
+             reminders, emails (bench/reminders.py);
+  case_import  a browser case import of --import-rows new cases, checked and written by the worker's
+             task bodies: each step's time and queries (bench/case_import.py). Not in the default run.
 """
 
 import argparse
@@ -68,6 +70,12 @@ def dashboard(args):
     dashboard_benchmark(args)
 
 
+def case_import(args):
+    from bench.case_import import case_import_benchmark
+
+    case_import_benchmark(args)
+
+
 SCENARIOS = {
     "home": home_page,
     "cases": cases,
@@ -75,12 +83,15 @@ SCENARIOS = {
     "due_items": due_items,
     "reminders": reminders,
     "dashboard": dashboard,
+    "case_import": case_import,
 }
+# Run only when named: it writes 100,000 cases one by one, as the import does (minutes).
+DEFAULT_SCENARIOS = [name for name in SCENARIOS if name != "case_import"]
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("scenarios", nargs="*", default=list(SCENARIOS), help=f"any of {', '.join(SCENARIOS)}")
+    parser.add_argument("scenarios", nargs="*", default=DEFAULT_SCENARIOS, help=f"any of {', '.join(SCENARIOS)}")
     parser.add_argument("--repeat", type=int, default=20, help="timed requests per page")
     parser.add_argument(
         "--sizes", default="10000,100000", help="cases: numbers of synthetic cases to measure at (default 10000,100000)"
@@ -116,6 +127,9 @@ def main():
         "--dashboard-audits",
         default="100000,1000000",
         help="dashboard: numbers of synthetic audits to measure at, comma-separated (default 100000,1000000)",
+    )
+    parser.add_argument(
+        "--import-rows", type=int, default=100_000, help="case_import: rows of the CSV (default 100000)"
     )
     args = parser.parse_args()
     unknown = set(args.scenarios) - set(SCENARIOS)

@@ -21,3 +21,23 @@ class AccessAction(models.TextChoices):
     VIEWED_HISTORY = "viewed_history", "Viewed the case's history"
     EXPORTED = "exported", "Exported in a list"
     VIEWED_AUDIT = "viewed_audit", "Viewed an audit of the case"
+    BROKE_GLASS = "broke_glass", "Opened from outside their scope, stating a reason"
+
+
+class BreakGlassOutcome(models.TextChoices):
+    """A QA administrator's judgement of an access to a case outside the user's scope."""
+
+    JUSTIFIED = "justified", "Justified: the reason holds"
+    NOT_JUSTIFIED = "not_justified", "Not justified: followed up with the person and their manager"
+
+
+class ImportStatus(models.TextChoices):
+    """Where a case import stands: checked in the worker, waiting for the administrator, written in the worker."""
+
+    CHECKING = "checking", "Checking the file"
+    CHECKED = "checked", "Ready to apply"
+    INVALID = "invalid", "The file has problems"
+    APPLYING = "applying", "Importing"
+    DONE = "done", "Imported"
+    FAILED = "failed", "Not imported"
+    CANCELLED = "cancelled", "Cancelled"

@@ -1,33 +1,75 @@
-"""The case import in the browser, for QA administrators: choose a CSV, check the changes, apply or cancel.
+"""The case import in the browser, for QA administrators: choose a CSV, wait while the worker checks it,
+check the changes, apply or cancel, wait while the worker writes it, see what was imported.
 
-The same validation and messages as `manage.py import_cases`; the flow (the file's text waiting in the
-session, validated again on apply) is core.uploads.UploadFlow's.
+The same validation and messages as `manage.py import_cases`. The file waits in a CaseImportJob row
+(cases.import_jobs), never in the session, and the work runs in the worker (cases.tasks): a file of
+100,000 rows takes longer to check and write than a web request may last. The job's page shows where
+the job stands and refreshes itself (a <meta refresh>, no script) while the worker is busy.
 """
 
+from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
 
+from cases.choices import ImportStatus
 from cases.forms import CaseImportForm
-from cases.services import case_import_apply
-from core.uploads import UploadFlow
+from cases.import_jobs import (
+    case_import_job_apply_request,
+    case_import_job_cancel,
+    case_import_job_create,
+    import_progress,
+)
+from cases.models import CaseImportJob
+from cases.tasks import case_import_check, case_import_write
 
-IMPORT_SESSION_KEY = "case_import"
-
-
-class CaseImport(UploadFlow):
-    form_class = CaseImportForm
-    session_key = IMPORT_SESSION_KEY
-    permission = "cases.add_case"
-    choose_url = "cases:case_import"
-    preview_url = "cases:case_import_preview"
-    choose_template = "cases/case_import.html"
-    preview_template = "cases/case_import_preview.html"
-    choose_first = "Choose a CSV file to preview."
-
-    def apply(self, request, form, name):
-        plan = case_import_apply(actor=request.user, plan=form.plan)
-        messages.success(request, f"Cases imported from {name}: {plan.counts_line()}.")
-        return redirect("cases:case_list")
+# Seconds between refreshes of a job's page while the worker checks or writes the file.
+REFRESH_SECONDS = 2
 
 
-case_import, case_import_preview = CaseImport().views()
+def _guarded(view):
+    view = require_http_methods(["GET", "POST"])(view)
+    return login_required(permission_required("cases.add_case", raise_exception=True)(view))
+
+
+@_guarded
+def case_import(request):
+    form = CaseImportForm(request.POST, request.FILES) if request.method == "POST" else CaseImportForm()
+    if request.method == "POST" and form.is_valid():
+        job = case_import_job_create(actor=request.user, source=form.cleaned_data["file"].name, text=form.text)
+        transaction.on_commit(lambda: case_import_check.delay(job.pk))
+        return redirect(job)
+    context = {"form": form, "max_mb": settings.CASE_IMPORT_MAX_MB}
+    return render(request, "cases/case_import.html", context, status=400 if form.errors else 200)
+
+
+@_guarded
+def case_import_job(request, pk):
+    """One import: checking, ready to apply (apply or cancel), writing, or ended. An administrator sees
+    only their own imports (another's answers 404): the page lists children's case references."""
+    job = get_object_or_404(CaseImportJob.objects.filter(created_by=request.user), pk=pk)
+    if request.method == "POST":
+        return _act(request, job)
+    context = {"job": job, "refresh": REFRESH_SECONDS if job.is_working else None}
+    if job.status == ImportStatus.APPLYING:
+        done = import_progress(job)
+        context |= {"done": done, "percent": int(100 * done / job.cases_total) if job.cases_total else 0}
+    if job.status == ImportStatus.INVALID:
+        form = CaseImportForm()
+        form.errors["file"] = form.error_class(job.problems)
+        context |= {"form": form, "max_mb": settings.CASE_IMPORT_MAX_MB}
+        return render(request, "cases/case_import.html", context, status=400)
+    return render(request, "cases/case_import_job.html", context)
+
+
+def _act(request, job):
+    action = request.POST.get("action")
+    if action == "apply" and job.status == ImportStatus.CHECKED and not job.summary.get("is_empty"):
+        if case_import_job_apply_request(actor=request.user, job=job):
+            transaction.on_commit(lambda: case_import_write.delay(job.pk))
+    elif action == "cancel" and case_import_job_cancel(actor=request.user, job=job):
+        messages.info(request, "Nothing was changed.")
+        return redirect("cases:case_import")
+    return redirect(job)

@@ -3,11 +3,12 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from cases.choices import AccessAction, CaseStatus, EpisodeKind
-from cases.querysets import CaseQuerySet
-from core.models import BaseModel
+from cases.choices import AccessAction, BreakGlassOutcome, CaseStatus, EpisodeKind, ImportStatus
+from cases.querysets import BreakGlassGrantQuerySet, CaseQuerySet
+from core.models import BaseModel, TimestampedModel
 
 
 class Case(BaseModel):
@@ -115,6 +116,10 @@ class AccessLogEntry(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
     action = models.CharField(max_length=20, choices=AccessAction.choices)
     path = models.CharField(max_length=500)
+    # Set when the user reached the case through a break-glass grant: the log then carries its reason.
+    break_glass = models.ForeignKey(
+        "cases.BreakGlassGrant", on_delete=models.PROTECT, null=True, blank=True, related_name="log_entries"
+    )
 
     class Meta:
         db_table = "audits_accesslogentry"
@@ -124,6 +129,107 @@ class AccessLogEntry(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.get_action_display().lower()} {self.case} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class BreakGlassGrant(BaseModel):
+    """A user's access to one case outside their scope, for a reason they stated, until `expires_at`.
+
+    Made by cases.services.break_glass_open and read by the scope rule cases.scope.break_glass_case_ids
+    (live grants only). Never deleted and never extended: a new need states a new reason. A QA
+    administrator reviews each one (cases.services.break_glass_review); the review fields are set together.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_grants")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(help_text="Why the user needed the case, in their words.")
+    started_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_outcome = models.CharField(max_length=20, choices=BreakGlassOutcome.choices, blank=True)
+    review_note = models.TextField(blank=True)
+
+    objects = BreakGlassGrantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        # Nobody edits or deletes a grant through the admin or a model-wide permission; reviewers review.
+        default_permissions = ()
+        permissions = [("review_breakglassgrant", "Can review access to cases outside the user's scope")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("started_at")),
+                name="%(app_label)s_%(class)s_expires_after_start",
+                violation_error_message="Access must end after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reviewed_at__isnull=True, reviewed_by__isnull=True, review_outcome="")
+                | (models.Q(reviewed_at__isnull=False, reviewed_by__isnull=False) & ~models.Q(review_outcome="")),
+                name="%(app_label)s_%(class)s_review_complete",
+                violation_error_message="A review records who reviewed, when, and the outcome.",
+            ),
+        ]
+        indexes = [
+            # The scope rule: this user's grants on a case, live until a time.
+            models.Index(fields=["user", "expires_at"], name="cases_breakglass_user_expiry"),
+            # The reviewers' count and list of what is still to review.
+            models.Index(
+                fields=["started_at"], condition=models.Q(reviewed_at__isnull=True), name="cases_breakglass_unreviewed"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} opened {self.case} at {self.started_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("cases:break_glass_review", kwargs={"pk": self.pk})
+
+    def is_live(self, at=None) -> bool:
+        at = at or timezone.now()
+        return self.started_at <= at < self.expires_at
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.reviewed_at is not None
+
+
+class CaseImportJob(TimestampedModel):
+    """One case import from the browser: the uploaded file, kept here (not in the session) while the
+    worker checks it and, once the administrator applies it, writes it (cases.tasks).
+
+    No history table: the worker writes the status, and a history row would copy the whole file at
+    each step. The file's text is emptied when the job ends (imported, cancelled, invalid or failed),
+    so children's details do not wait here; the summary and problems stay.
+    """
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=255, help_text="The uploaded file's name.")
+    text = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=ImportStatus.choices, default=ImportStatus.CHECKING)
+    lines = models.PositiveIntegerField(default=0, help_text="Rows of the file, the header aside.")
+    cases_total = models.PositiveIntegerField(default=0)
+    cases_done = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True)  # the plan's counts and references (no child details)
+    problems = models.JSONField(default=list, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        default_permissions = ()
+        indexes = [models.Index(fields=["created_by", "status"], name="cases_importjob_user_status")]
+
+    def __str__(self):
+        return f"{self.source} ({self.get_status_display().lower()})"
+
+    def get_absolute_url(self):
+        return reverse("cases:case_import_job", kwargs={"pk": self.pk})
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in (ImportStatus.CHECKING, ImportStatus.APPLYING)
 
 
 class CaseUserObjectPermission(UserObjectPermissionBase):

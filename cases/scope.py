@@ -6,6 +6,8 @@ The rules, by subject (each a named function; the apps above compose them into t
 - line management ("the people a user manages"): managed_staff_q, managed_staff, line_reports_q,
   managers_of_q, sees_all_staff, staff_in_reach;
 - cases: granted_case_ids, case_in_scope_q;
+- break glass (a case outside the user's scope, for a stated reason, for a few hours): may_break_glass,
+  break_glass_case_ids;
 - the due list: may_see_due_list, due_items_rule;
 - the dashboard's reach: dashboard_reach, may_open_dashboard.
 
@@ -150,6 +152,33 @@ def case_in_scope_q(user, *, field: str = "case") -> Q:
     by another route (escalation, team management) keeps, so no case outside their scope shows."""
     Case = apps.get_model("cases", "Case")
     return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__in": Case.objects.for_user(user).values("pk")})
+
+
+#
+# Break glass: one case outside the user's scope, for a reason they state, for a few hours
+#
+
+
+def may_break_glass(user) -> bool:
+    """Whether the user may open a case outside their scope by stating a reason: people whose roles
+    reach case data. Never aggregate-only roles (board, scrutiny) nor people with no role: they see
+    no child's record, and no reason changes that."""
+    return may_see_cases(user)
+
+
+def break_glass_case_ids(user, *, at=None):
+    """The ids of the cases the user holds a live break-glass grant on (a subquery); none for those who
+    may not break glass, even if a grant was somehow left to them (a role taken away since, say).
+
+    What the grant reaches is least privilege: the case's own pages (the case, its history) and the
+    records shown on them (its audits), which ask for it (Case.objects.for_user(..., break_glass=True),
+    Audit.objects.for_user(..., break_glass=True)). Lists, exports, the due list and the dashboard do
+    not: the reason names one child, not a search of many, and a list would show the case among
+    others as if it were the user's own."""
+    BreakGlassGrant = apps.get_model("cases", "BreakGlassGrant")
+    if not may_break_glass(user):
+        return BreakGlassGrant.objects.none().values("case")
+    return BreakGlassGrant.objects.live(at).filter(user=user).values("case")
 
 
 #

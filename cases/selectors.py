@@ -3,8 +3,9 @@
 and nothing here widens a user's scope."""
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
-from cases.models import Case, Episode
+from cases.models import BreakGlassGrant, Case, Episode
 
 OPEN_EPISODES = Prefetch(
     "episodes", queryset=Episode.objects.filter(end__isnull=True).order_by("start"), to_attr="open_episodes"
@@ -96,3 +97,37 @@ def _changes(records, fields: dict[str, str], label: str) -> list[dict]:
         )
         previous = record
     return entries
+
+
+#
+# Break glass: what the reviewers see
+#
+
+BREAK_GLASS_STATES = {
+    "to-review": "To review",
+    "open": "Open now",
+    "expired": "Expired, not reviewed",
+    "reviewed": "Reviewed",
+    "all": "All",
+}
+
+
+def break_glass_grants(*, state: str = "to-review", at=None):
+    """Break-glass accesses for the QA administrators, newest first: to review (the default: not yet
+    reviewed, open or expired), open now, expired and not reviewed, reviewed, or all."""
+    at = at or timezone.now()
+    grants = BreakGlassGrant.objects.select_related("user", "case", "reviewed_by")
+    if state == "to-review":
+        grants = grants.unreviewed()
+    elif state == "open":
+        grants = grants.live(at)
+    elif state == "expired":
+        grants = grants.unreviewed().filter(expires_at__lte=at)
+    elif state == "reviewed":
+        grants = grants.filter(reviewed_at__isnull=False)
+    return grants.order_by("-started_at", "-pk")
+
+
+def break_glass_unreviewed_count() -> int:
+    """How many break-glass accesses wait for a review (the reviewers' home page and list)."""
+    return BreakGlassGrant.objects.unreviewed().count()

@@ -5,15 +5,32 @@ by guardian object permissions on the direct-foreign-key tables. Every service b
 grants equal to the case's fields, inside the same transaction as the change.
 """
 
+import logging
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from cases import signals
 from cases.case_import import case_import_plan
-from cases.models import AccessLogEntry, Case, CaseGroupObjectPermission, CaseUserObjectPermission, Episode
+from cases.choices import AccessAction, BreakGlassOutcome
+from cases.models import (
+    AccessLogEntry,
+    BreakGlassGrant,
+    Case,
+    CaseGroupObjectPermission,
+    CaseUserObjectPermission,
+    Episode,
+)
+from cases.scope import has_service_scope, may_break_glass
 from core.history import save_with_history
 
 PERSON_FIELDS = ("allocated_worker", "chair", "iro")
+logger = logging.getLogger(__name__)
 
 
 def view_case_permission() -> Permission:
@@ -90,28 +107,139 @@ def case_transfer(*, actor, case: Case, team, allocated_worker=None, reason: str
     return case_save(actor=actor, case=case, reason=reason or f"Transferred to {team}")
 
 
-def access_log_record(*, user, cases, action: str, path: str) -> None:
-    """Log that `user` saw these cases. Entries are only ever added."""
+def access_log_record(*, user, cases, action: str, path: str, break_glass: bool | BreakGlassGrant = False) -> None:
+    """Log that `user` saw these cases. Entries are only ever added.
+
+    `break_glass`: the page reaches cases opened by break glass (the case's own pages, one case): the
+    entry names the user's live grant on the case, if they hold one, and so carries its reason. A grant
+    itself may be passed (the entry that records the opening)."""
+    grant = break_glass if isinstance(break_glass, BreakGlassGrant) else None
+    if break_glass is True and len(cases) == 1 and not has_service_scope(user):
+        grant = BreakGlassGrant.objects.live().filter(user=user, case=cases[0]).order_by("-started_at").first()
     AccessLogEntry.objects.bulk_create(
-        [AccessLogEntry(user=user, case=case, action=action, path=path[:500]) for case in cases], batch_size=2000
+        [AccessLogEntry(user=user, case=case, action=action, path=path[:500], break_glass=grant) for case in cases],
+        batch_size=2000,
     )
 
 
+#
+# Break glass: a case outside the user's scope, for a stated reason
+#
+
+BREAK_GLASS_REASON_MIN_LENGTH = 20
+BREAK_GLASS_REASON_MIN_WORDS = 4
+
+
+def break_glass_reason_problem(reason: str) -> str | None:
+    """What is wrong with a stated reason, in plain words, or None: a reason a reviewer can judge is a
+    sentence, not a word ("urgent") or a filler ("....................")."""
+    words = [word for word in reason.split() if any(char.isalpha() for char in word)]
+    if not reason.strip():
+        return "Enter why you need this case"
+    if len(" ".join(reason.split())) < BREAK_GLASS_REASON_MIN_LENGTH or len(words) < BREAK_GLASS_REASON_MIN_WORDS:
+        return (
+            f"Say in a sentence why you need this case (at least {BREAK_GLASS_REASON_MIN_WORDS} words and "
+            f"{BREAK_GLASS_REASON_MIN_LENGTH} characters): for example, whose cover it is or which meeting"
+        )
+    return None
+
+
 @transaction.atomic
-def case_import_apply(*, actor, plan):
-    """Write an import (cases.case_import): create or update each case as case_save does, add episodes,
-    change their ends, and announce every case that changed hands at once (case_moves_announce).
-    Cases and episodes that already match are not saved, so importing a file twice writes no history
-    the second time.
+def break_glass_open(*, actor, reference: str, reason: str, path: str) -> tuple[Case | None, BreakGlassGrant | None]:
+    """Open a case outside the actor's scope for BREAK_GLASS_HOURS, for the reason they state.
+
+    Returns (case, grant): (None, None) for a reference no case has, the same answer whether or not the
+    actor could have seen it; (case, None) when the case is already in their scope (no grant needed);
+    otherwise the new grant, whose opening is written to the access log with it. Refuses roles that may
+    not break glass (PermissionDenied) and a reason a reviewer could not judge (ValidationError), before
+    the reference is looked up: a bad reason says nothing about whether the case exists.
+    """
+    if not may_break_glass(actor):
+        raise PermissionDenied("Your role sees figures only, never a child's case.")
+    problem = break_glass_reason_problem(reason)
+    if problem:
+        raise ValidationError({"reason": problem})
+    case = Case.objects.filter(reference=reference.strip()).first()
+    if case is None:
+        # No case to log against; the server log keeps the attempt (repeated guessing shows there).
+        logger.warning("Break glass: user %s gave a reference no case has", actor.pk)
+        return None, None
+    if Case.objects.for_user(actor).filter(pk=case.pk).exists():
+        return case, None
+    now = timezone.now()
+    grant = BreakGlassGrant(
+        user=actor,
+        case=case,
+        reason=reason.strip(),
+        started_at=now,
+        expires_at=now + timedelta(hours=settings.BREAK_GLASS_HOURS),
+    )
+    save_with_history(grant, actor=actor, reason="Opened a case outside their scope")
+    access_log_record(user=actor, cases=[case], action=AccessAction.BROKE_GLASS, path=path, break_glass=grant)
+    return case, grant
+
+
+@transaction.atomic
+def break_glass_review(*, actor, grant: BreakGlassGrant, outcome: str, note: str) -> BreakGlassGrant:
+    """Record a QA administrator's review of a break-glass access: the outcome and a note (required
+    when the access was not justified, so the follow-up is on record). A grant is reviewed once."""
+    if not actor.has_perm("cases.review_breakglassgrant"):
+        raise PermissionDenied
+    grant = BreakGlassGrant.objects.select_for_update().get(pk=grant.pk)
+    if grant.is_reviewed:
+        raise ValidationError("This access has already been reviewed.")
+    if grant.user_id == actor.pk:
+        raise ValidationError("Someone else must review your own access.")
+    if outcome not in BreakGlassOutcome.values:
+        raise ValidationError({"review_outcome": "Choose whether the access was justified"})
+    note = note.strip()
+    if outcome == BreakGlassOutcome.NOT_JUSTIFIED and not note:
+        raise ValidationError({"review_note": "Say what was done about an access that was not justified"})
+    grant.reviewed_by, grant.reviewed_at = actor, timezone.now()
+    grant.review_outcome, grant.review_note = outcome, note
+    return save_with_history(grant, actor=actor, reason="Reviewed")
+
+
+# How often (in cases written) an import reports its progress; new cases are written in batches this size.
+IMPORT_PROGRESS_EVERY = 500
+
+
+@transaction.atomic
+def case_import_apply(*, actor, plan, progress=None):
+    """Write an import (cases.case_import): create the new cases, update the others as case_save does,
+    add episodes, change their ends, and announce every case that changed hands at once
+    (case_moves_announce). Cases and episodes that already match are not saved, so importing a file twice
+    writes no history the second time.
 
     The file is planned again here, inside the transaction and with the existing cases locked: the
     database may have changed since `plan` was made. Returns the plan that was applied.
+
+    New cases (most of a first import, which can be 100,000 rows) are written in batches
+    (_cases_create): the same rows, history and grants case_save would write, in a few queries per
+    batch rather than a dozen per case. Their rows were validated by the plan, and the database's own
+    constraints still hold them to it.
+
+    `progress(done, total)`, if given, hears how many of the plan's cases are written, every
+    IMPORT_PROGRESS_EVERY cases and at the end. It runs inside the transaction: it must report outside
+    it (the cache), since rows written here are seen by no one else until the commit.
     """
     plan = case_import_plan(plan.text, source=plan.source, lock=True)
     reason = f"Imported from {plan.source}"
     moves = []
+    total, done, reported = len(plan.changes), 0, 0
+    new = [change for change in plan.changes if change.is_new]
+    permission = view_case_permission()
+    for start in range(0, len(new), IMPORT_PROGRESS_EVERY):
+        batch = new[start : start + IMPORT_PROGRESS_EVERY]
+        _cases_create(batch, actor=actor, reason=reason, permission=permission)
+        done += len(batch)
+        if progress is not None:
+            progress(done, total)
+            reported = done
     for change in plan.changes:
-        case = change.case or Case(reference=change.reference)
+        if change.is_new:
+            continue
+        case = change.case
         if change.fields:
             # The case as read (and locked) by the plan: no query per row to learn who had it before.
             before = case_responsibility(case) if case.pk else None
@@ -126,9 +254,38 @@ def case_import_apply(*, actor, plan):
             episode.end = end
             save_with_history(episode, actor=actor, reason=reason)
             episode_end_announce(episode)
+        done += 1
+        if progress is not None and done % IMPORT_PROGRESS_EVERY == 0:
+            progress(done, total)
+            reported = done
+    if progress is not None and reported != total:
+        progress(total, total)
     # Once for the whole file: the receivers move every moved case's work in a few queries.
     case_moves_announce(moves, actor=actor, reason=reason)
     return plan
+
+
+def _cases_create(changes, *, actor, reason: str, permission: Permission) -> None:
+    """Create these new cases with their episodes, history rows and grants (their team's group and each
+    person named), as case_save and case_access_sync would, in bulk."""
+    history = {"default_user": actor, "default_change_reason": reason, "batch_size": IMPORT_PROGRESS_EVERY}
+    cases = [
+        Case(reference=change.reference, **{name: change.values[name] for name in change.fields}) for change in changes
+    ]
+    bulk_create_with_history(cases, Case, **history)
+    episodes, group_grants, user_grants = [], [], []
+    for case, change in zip(cases, changes, strict=True):
+        episodes += [Episode(case=case, kind=kind, start=start, end=end) for kind, start, end in change.episodes_added]
+        group_grants.append(
+            CaseGroupObjectPermission(content_object=case, group_id=case.team.group_id, permission=permission)
+        )
+        user_grants += [
+            CaseUserObjectPermission(content_object=case, user_id=user_id, permission=permission)
+            for user_id in {getattr(case, f"{name}_id") for name in PERSON_FIELDS} - {None}
+        ]
+    bulk_create_with_history(episodes, Episode, **history)
+    CaseGroupObjectPermission.objects.bulk_create(group_grants)
+    CaseUserObjectPermission.objects.bulk_create(user_grants)
 
 
 def episode_end_announce(episode) -> None:

@@ -94,9 +94,15 @@ class CaseListView(CaseScopedMixin, ForgivingPaginationMixin, ListView):
 
 
 class CaseDetailView(CaseScopedMixin, DetailView):
+    """The case page. It (and its history) also reaches a case the user opened by break glass, while the
+    grant is live; each view of it is then logged with the grant (and so its reason)."""
+
     queryset = Case.objects.all()
     template_name = "cases/case.html"
     context_object_name = "case"
+
+    def get_scope_options(self) -> dict:
+        return {**super().get_scope_options(), "break_glass": True}
 
     def get_queryset(self):
         return case_detail_queryset(self.queryset)
@@ -109,7 +115,9 @@ class CaseDetailView(CaseScopedMixin, DetailView):
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
-        access_log_record(user=request.user, cases=[self.object], action=AccessAction.VIEWED, path=request.path)
+        access_log_record(
+            user=request.user, cases=[self.object], action=AccessAction.VIEWED, path=request.path, break_glass=True
+        )
         return response
 
 
@@ -119,7 +127,13 @@ class CaseHistoryView(CaseDetailView):
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
         context = self.get_context_data(object=self.object, history=case_history(self.object))
-        access_log_record(user=request.user, cases=[self.object], action=AccessAction.VIEWED_HISTORY, path=request.path)
+        access_log_record(
+            user=request.user,
+            cases=[self.object],
+            action=AccessAction.VIEWED_HISTORY,
+            path=request.path,
+            break_glass=True,
+        )
         return self.render_to_response(context)
 
 
@@ -158,7 +172,7 @@ class AccessLogView(PermissionRequiredMixin, ForgivingPaginationMixin, ListView)
 
     def get_queryset(self):
         self.filterset = AccessLogFilterSet(
-            self.request.GET or None, queryset=AccessLogEntry.objects.select_related("user", "case")
+            self.request.GET or None, queryset=AccessLogEntry.objects.select_related("user", "case", "break_glass")
         )
         return self.filterset.qs if self.filterset.is_bound else self.filterset.queryset
 

@@ -26,12 +26,17 @@ class ScopedObjectMixin(AccessMixin):
         """The shape of for_user's query (see ScopedQuerySet.for_user): "in" unless the view knows better."""
         return "in"
 
+    def get_scope_options(self) -> dict:
+        """Keyword arguments for for_user(): the shape, and whatever else the model's queryset takes (a
+        case's own pages also reach cases opened by break glass)."""
+        return {"shape": self.get_scope_shape()}
+
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if not self.has_permission():
             raise PermissionDenied
-        self.queryset = self.queryset.for_user(request.user, shape=self.get_scope_shape())
+        self.queryset = self.queryset.for_user(request.user, **self.get_scope_options())
         return super().dispatch(request, *args, **kwargs)
 
 

@@ -93,6 +93,7 @@ ROLES: tuple[RoleDefinition, ...] = (
             "cases.add_case",
             "cases.change_case",
             "cases.view_accesslogentry",
+            "cases.review_breakglassgrant",
             "workforce.add_team",
             "workforce.change_team",
             "workforce.add_staffprofile",

@@ -34,6 +34,12 @@ SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 # Invitation and password links work once and expire after this many days.
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_LINK_DAYS", 3) * 24 * 60 * 60
 ORGANISATION_NAME = env_str("ORGANISATION_NAME", "Children's Social Care")
+# How long a case opened from outside the user's scope ("break glass", with a stated reason) stays open.
+BREAK_GLASS_HOURS = env_int("BREAK_GLASS_HOURS", 4)
+if not 1 <= BREAK_GLASS_HOURS <= 24:
+    raise ImproperlyConfigured(f"BREAK_GLASS_HOURS must be between 1 and 24 (got {BREAK_GLASS_HOURS}).")
+# The largest case CSV the browser import takes (the worker checks and writes it).
+CASE_IMPORT_MAX_MB = env_int("CASE_IMPORT_MAX_MB", 50)
 PHASE = env_str("PHASE", "beta")
 
 INSTALLED_APPS = [

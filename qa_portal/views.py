@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from audits.selectors import my_drafts, my_open_actions
+from cases.selectors import break_glass_unreviewed_count
 from qa_portal.models import Heartbeat
 from qa_portal.services import BEAT_HEARTBEAT
 from timeliness.selectors import escalated_due_items, my_due_items, team_due_items
@@ -20,7 +21,8 @@ from workforce.account_rules import AccountRefused
 @login_required
 def home(request):
     """The signed-in user's work: what they owe (due and overdue), their team's (for team managers),
-    what was escalated to them, their open actions and drafts."""
+    what was escalated to them, their open actions and drafts; for reviewers, the break-glass accesses
+    waiting for a review."""
     return render(
         request,
         "home.html",
@@ -30,6 +32,9 @@ def home(request):
             "escalated_due": escalated_due_items(user=request.user),
             "actions": my_open_actions(user=request.user),
             "drafts": my_drafts(user=request.user),
+            "break_glass_unreviewed": (
+                break_glass_unreviewed_count() if request.user.has_perm("cases.review_breakglassgrant") else None
+            ),
         },
     )
 

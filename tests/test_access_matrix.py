@@ -122,13 +122,8 @@ ROWS = [
     ("case list", "cases:case_list", "/cases/", CASE_READERS),
     ("case export", "cases:case_export", "/cases/export.csv", CASE_READERS),
     ("case import", "cases:case_import", "/cases/import/", QA_ADMIN_ONLY),
-    # With nothing uploaded yet, the preview sends the administrator back to choose a file.
-    (
-        "case import preview",
-        "cases:case_import_preview",
-        "/cases/import/preview/",
-        QA_ADMIN_ONLY | {"qa.admin": REDIRECT},
-    ),
+    # An import's page (checking, preview, progress, summary) is its uploader's alone; an unknown one is not there.
+    ("case import job", "cases:case_import_job", "/cases/import/999999/", QA_ADMIN_ONLY | {"qa.admin": NOT_FOUND}),
     ("assessment case", "cases:case_detail", "/cases/{assessment}/", ASSESSMENT_CASE),
     ("assessment case history", "cases:case_history", "/cases/{assessment}/history/", ASSESSMENT_CASE),
     ("unchaired assessment case", "cases:case_detail", "/cases/{assessment_unchaired}/", UNCHAIRED_ASSESSMENT_CASE),
@@ -137,6 +132,16 @@ ROWS = [
     ("youth offending case", "cases:case_detail", "/cases/{yos}/", YOS_CASE),
     ("missing case", "cases:case_detail", "/cases/999999/", case_page(set())),
     ("access log", "cases:access_log", "/access-log/", QA_ADMIN_ONLY),
+    # Break glass: anyone who reaches case data may ask (board and scrutiny roles never); QA
+    # administrators review. tests/cases/test_break_glass.py covers a real grant's pages.
+    ("open a case outside one's scope", "cases:break_glass_request", "/cases/outside-scope/", CASE_READERS),
+    ("accesses outside scope to review", "cases:break_glass_list", "/cases/outside-scope/reviews/", QA_ADMIN_ONLY),
+    (
+        "review a missing access outside scope",
+        "cases:break_glass_review",
+        "/cases/outside-scope/999999/review/",
+        QA_ADMIN_ONLY | {"qa.admin": NOT_FOUND},
+    ),
     ("team list", "workforce:team_list", "/workforce/teams/", QA_ADMIN_ONLY),
     ("team add", "workforce:team_add", "/workforce/teams/add/", QA_ADMIN_ONLY),
     ("staff list", "workforce:staff_list", "/workforce/staff/", QA_ADMIN_ONLY),

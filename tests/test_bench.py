@@ -37,3 +37,9 @@ def test_the_list_benchmarks_compare_each_list_with_the_home_page_for_both_users
     }
     lists = [line for line in figures if line["bench"] in ("case_list", "audit_list")]
     assert lists and all(line["status"] == 200 and line["median_ms"] > 0 for line in lists)
+
+
+def test_the_case_import_benchmark_checks_and_writes_every_row():
+    (line,) = [line for line in run_bench("case_import", "--import-rows", "20") if line["bench"] == "case_import"]
+    assert (line["rows"], line["cases"], line["status"]) == (20, 20, "done")
+    assert line["check_seconds"] >= 0 and line["write_seconds"] > 0 and line["queries"] > 0

@@ -124,6 +124,10 @@ def pairs_of_content_types():
     return {ct.pk: (ct.app_label, ct.model) for ct in ContentType.objects.all()}
 
 
+def _columns(row: dict | None, *, of: dict) -> dict | None:
+    return None if row is None else {column: row.get(column) for column in of}
+
+
 def assert_every_row_is_read_back(before):
     """Each old table is a table of a current model, and that model reads back every old row with the
     same id and the same values; the moved and the project's tables hold no extra rows."""
@@ -132,7 +136,9 @@ def assert_every_row_is_read_back(before):
     assert not missing, f"tables no current model reads: {missing}"
     after = snapshot(by_table[table] for table in before)
     for table, rows in before.items():
-        assert {pk: after[table].get(pk) for pk in rows} == rows, f"{table} lost or changed rows"
+        # Compared on the old columns: a later migration may add one (the access log's break-glass grant).
+        read_back = {pk: _columns(after[table].get(pk), of=row) for pk, row in rows.items()}
+        assert read_back == rows, f"{table} lost or changed rows"
         if by_table[table]._meta.app_label in (*PROJECT_APPS, *NEW_APPS):
             assert len(after[table]) == len(rows), f"{table} gained rows"
 

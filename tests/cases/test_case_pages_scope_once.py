@@ -14,9 +14,9 @@ def scoping_calls(monkeypatch):
     calls = []
     original = CaseQuerySet.for_user
 
-    def counted(self, user, action="view", *, shape="in"):
+    def counted(self, user, action="view", *, shape="in", **options):
         calls.append((user.username, shape))
-        return original(self, user, action, shape=shape)
+        return original(self, user, action, shape=shape, **options)
 
     monkeypatch.setattr(CaseQuerySet, "for_user", counted)
     return calls
