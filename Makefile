@@ -35,11 +35,17 @@ migrate: install
 run: install frontend  ## the app with demo data on http://127.0.0.1:8000, with a Celery worker and beat
 	DEBUG=$${DEBUG:-true} bin/run-dev
 
+# The suite runs in one process per core (pytest-xdist), each with its own test database and Redis
+# database; a test module stays on one worker, so what it builds once (catalogue_once, cast_once) is
+# built once. TEST_WORKERS=0 runs everything in this one process.
+TEST_WORKERS ?= auto
+PARALLEL := $(if $(filter 0,$(TEST_WORKERS)),-p no:xdist,-n $(TEST_WORKERS) --dist loadfile)
+
 test: install frontend  ## the whole suite (SQLite and an in-process broker unless DATABASE_URL/CELERY_BROKER_URL say otherwise)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PARALLEL) $(PYTEST_ARGS)
 
 test-fast: install  ## the suite without the browser tests
-	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PARALLEL) -m "not browser" $(PYTEST_ARGS)
 
 lint: install  ## ruff, and the layering contract (import-linter: apps import only the apps below them, no cycles)
 	$(BIN)/ruff check .

@@ -5,6 +5,7 @@ suite runs on SQLite with an in-process broker, or on PostgreSQL and Redis in CI
 """
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
@@ -28,11 +29,28 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
+
+def own_redis_database(url: str, worker: str) -> str:
+    """`url` moved to the Redis database numbered its own plus the pytest-xdist worker's number
+    (gw0 keeps it, gw1 takes the next, ...): workers running side by side share no broker queue or
+    cache, so one worker's Celery worker never takes a task another's test sent. Other URLs as given."""
+    if not worker or not url.startswith(("redis://", "rediss://")):
+        return url
+    parts = urlsplit(url)
+    number = int(parts.path.strip("/") or 0) + int(worker.removeprefix("gw"))
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
+# pytest-xdist names each worker process gw0, gw1, ...; pytest-django gives each its own test database.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
 # The suite is one process: its in-memory cache is the only one, so the reset limits' check is satisfied.
 WEB_CONCURRENCY = 1
 
 # Without a configured broker, tasks run in-process; with Redis configured, delivery tests use a real worker.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "memory://"
+CELERY_BROKER_URL = own_redis_database(env_str("CELERY_BROKER_URL") or "memory://", XDIST_WORKER)
+if CACHES["default"].get("LOCATION"):  # noqa: F405
+    CACHES["default"]["LOCATION"] = own_redis_database(CACHES["default"]["LOCATION"], XDIST_WORKER)  # noqa: F405
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 CELERY_TASK_ALWAYS_EAGER = True
 

@@ -1,7 +1,10 @@
+import copy
+
 import pytest
 from django.core.cache import cache
 
 from tests.factories import TEST_PASSWORD, UserFactory
+from tests.once import rolled_back_at_the_end
 
 pytest_plugins = ["tests.database_roles"]  # on PostgreSQL with two roles, the tests run as the application role
 
@@ -30,11 +33,13 @@ def signed_in_client(client, user):
 
 
 @pytest.fixture
-def cast(db):
-    """One user per demo role, three teams and four cases (see tests/cast.py)."""
+def cast(request, db):
+    """One user per demo role, three teams and four cases (see tests/cast.py): the module's shared cast
+    (a fresh copy, see cast_once) where the module or class asks for it, else built for this test."""
     from tests.cast import build_cast
 
-    return build_cast()
+    shared = SHARED_CASTS.get(request.module.__name__)
+    return copy.deepcopy(shared) if shared is not None else build_cast()
 
 
 @pytest.fixture(scope="module")
@@ -45,16 +50,36 @@ def catalogue_once(django_db_setup, django_db_blocker):
     import io
 
     from django.core.management import call_command
-    from django.db import transaction
 
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        call_command("load_processes", stdout=io.StringIO())
-    yield
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        atomic.__exit__(None, None, None)
+    with rolled_back_at_the_end(django_db_blocker):
+        with django_db_blocker.unblock():
+            call_command("load_processes", stdout=io.StringIO())
+        yield
+
+
+# module name -> the cast cast_once built for it, while that module runs.
+SHARED_CASTS = {}
+
+
+@pytest.fixture(scope="module")
+def cast_once(request, django_db_setup, django_db_blocker):
+    """The cast, built once for a module (about a second a build) in a transaction rolled back when the
+    module ends; each test's `cast` is a deep copy of it, as TestCase.setUpTestData gives each test a
+    copy of its objects, and each test runs in a savepoint, so what one test changes the next never sees.
+    Asked for with pytest.mark.usefixtures("cast_once") by a module (or a class: the view-test mixins
+    of tests/testing.py), whose tests must then be non-transactional. Built after the catalogue where
+    the module loads it once too, as the per-test cast is."""
+    from tests.cast import build_cast
+
+    if "catalogue_once" in request.fixturenames:
+        request.getfixturevalue("catalogue_once")
+    with rolled_back_at_the_end(django_db_blocker):
+        with django_db_blocker.unblock():
+            SHARED_CASTS[request.module.__name__] = build_cast()
+        try:
+            yield SHARED_CASTS[request.module.__name__]
+        finally:
+            del SHARED_CASTS[request.module.__name__]
 
 
 @pytest.fixture

@@ -5,9 +5,11 @@ The matrix is checked against the URL resolver: every URL pattern of the project
 name, a URL that resolves to it, and each demo role's answer), or test_every_url_pattern_has_a_row
 fails naming it. Only the admin site and Django's own auth views are exempt (EXEMPT, below).
 A row's {placeholders} are the cast's ids (`cast_ids`) or the ids of the records `matrix_objects`
-makes (built only for the rows that name them).
+makes (only for the rows that name them: TestRowsAboutARecord). The catalogue, the cast and those
+records are each built once, each test running in its own savepoint (tests/once.py).
 """
 
+import copy
 from datetime import timedelta
 from string import Formatter
 from typing import NamedTuple
@@ -24,9 +26,10 @@ from audits.services import audit_save, audit_start, audit_submit
 from processes.models import Process
 from tests.audits.helpers import record as recorded
 from tests.cast import ROLE_NAMES
+from tests.once import rolled_back_at_the_end
 
-# The catalogue (who leads what decides the recording pages) is loaded once for the module.
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue_once")]
+# The catalogue (who leads what decides the recording pages) and the cast are built once for the module.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue_once", "cast_once")]
 
 OK, REDIRECT, FORBIDDEN, NOT_FOUND = 200, 302, 403, 404
 EVERYONE = {name: OK for name in ROLE_NAMES}
@@ -263,8 +266,12 @@ ROWS = [
 MATRIX = [Row(*row) for row in ROWS]
 
 
-@pytest.fixture
-def matrix_objects(cast) -> dict[str, int]:
+# The records `matrix_objects` makes, by placeholder. A row naming one is checked in
+# TestRowsAboutARecord, which makes them once for its tests; the other rows see a database without them.
+RECORD_PLACEHOLDERS = {"submitted_audit", "draft_audit", "workforce_record", "action"}
+
+
+def make_matrix_objects(cast) -> dict[str, int]:
     """Records the recording rows need: a submitted (graded) and a draft sample audit of the assessment
     case by its team manager, a submitted supervision record about its social worker, and an action
     the social worker owns."""
@@ -299,6 +306,16 @@ def matrix_objects(cast) -> dict[str, int]:
     }
 
 
+@pytest.fixture(scope="class")
+def matrix_objects(cast_once, django_db_blocker) -> dict[str, int]:
+    """The records, made once for a class (with a copy of the module's cast) in a savepoint rolled back
+    when the class ends."""
+    with rolled_back_at_the_end(django_db_blocker):
+        with django_db_blocker.unblock():
+            objects = make_matrix_objects(copy.deepcopy(cast_once))
+        yield objects
+
+
 def cast_ids(cast) -> dict[str, int]:
     ids = {key: case.pk for key, case in cast.cases.items()}
     return ids | {"team": cast.teams["assessment"].pk, "staff": cast["sw.assessment"].staff_profile.pk}
@@ -312,21 +329,12 @@ def resolve(template: str, cast, objects: dict[str, int] | None = None) -> str:
     return template.format(**cast_ids(cast), **(objects or {}))
 
 
-def objects_for(template: str, cast, request) -> dict[str, int]:
-    """The matrix's records, made only for a row that names one (most rows need none)."""
-    return request.getfixturevalue("matrix_objects") if placeholders(template) - cast_ids(cast).keys() else {}
-
-
 def send(client, row: Row, url: str):
     return client.post(url) if row.method == "post" else client.get(url)
 
 
-IDS = [row.label for row in MATRIX]
-
-
-@pytest.mark.parametrize("row", MATRIX, ids=IDS)
-def test_anonymous_visitors_are_sent_to_sign_in(client, cast, request, row):
-    response = send(client, row, resolve(row.template, cast, objects_for(row.template, cast, request)))
+def assert_sent_to_sign_in(client, row: Row, url: str):
+    response = send(client, row, url)
     assert response.status_code == row.anonymous
     if row.anonymous != REDIRECT:
         return
@@ -336,13 +344,18 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, cast, request, row):
         assert response["Location"].startswith("/accounts/login/?next=")
 
 
-@pytest.mark.parametrize("role", ROLE_NAMES)
-@pytest.mark.parametrize("row", MATRIX, ids=IDS)
-def test_each_role_gets_the_answer_its_scope_gives(client, cast, request, row, role):
-    url = resolve(row.template, cast, objects_for(row.template, cast, request))
+def assert_the_answer_its_scope_gives(client, cast, row: Row, role: str, url: str):
     client.force_login(cast[role])
     response = send(client, row, url)
     assert response.status_code == row.expected[role], f"{role} on {row.label}"
+
+
+ROWS_ABOUT_A_RECORD = [row for row in MATRIX if placeholders(row.template) & RECORD_PLACEHOLDERS]
+OTHER_ROWS = [row for row in MATRIX if row not in ROWS_ABOUT_A_RECORD]
+
+
+def ids(rows) -> list[str]:
+    return [row.label for row in rows]
 
 
 def a_role_answered(row: Row, answer: int = OK) -> str:
@@ -350,15 +363,51 @@ def a_role_answered(row: Row, answer: int = OK) -> str:
     return next((name for name in ROLE_NAMES if row.expected[name] == answer), ROLE_NAMES[0])
 
 
-@pytest.mark.parametrize("row", MATRIX, ids=IDS)
-def test_no_answer_to_a_signed_in_user_may_be_stored(client, cast, request, row):
+def assert_never_stored(client, cast, row: Row, url: str):
     """Any page may carry a child's data: browsers and proxies keep none of it (core.middleware)."""
-    url = resolve(row.template, cast, objects_for(row.template, cast, request))
     for role in {a_role_answered(row), a_role_answered(row, FORBIDDEN), a_role_answered(row, NOT_FOUND)}:
         client.force_login(cast[role])
         response = send(client, row, url)
         assert "no-store" in response.get("Cache-Control", ""), f"{role} on {row.label}"
         assert "Cookie" in response.get("Vary", ""), f"{role} on {row.label}"
+
+
+@pytest.mark.parametrize("row", OTHER_ROWS, ids=ids(OTHER_ROWS))
+def test_anonymous_visitors_are_sent_to_sign_in(client, cast, row):
+    assert_sent_to_sign_in(client, row, resolve(row.template, cast))
+
+
+@pytest.mark.parametrize("role", ROLE_NAMES)
+@pytest.mark.parametrize("row", OTHER_ROWS, ids=ids(OTHER_ROWS))
+def test_each_role_gets_the_answer_its_scope_gives(client, cast, row, role):
+    assert_the_answer_its_scope_gives(client, cast, row, role, resolve(row.template, cast))
+
+
+@pytest.mark.parametrize("row", OTHER_ROWS, ids=ids(OTHER_ROWS))
+def test_no_answer_to_a_signed_in_user_may_be_stored(client, cast, row):
+    assert_never_stored(client, cast, row, resolve(row.template, cast))
+
+
+class TestRowsAboutARecord:
+    """The rows that name a record of `matrix_objects`, made once for the class."""
+
+    @pytest.mark.parametrize("row", ROWS_ABOUT_A_RECORD, ids=ids(ROWS_ABOUT_A_RECORD))
+    def test_anonymous_visitors_are_sent_to_sign_in(self, client, cast, matrix_objects, row):
+        assert_sent_to_sign_in(client, row, resolve(row.template, cast, matrix_objects))
+
+    @pytest.mark.parametrize("role", ROLE_NAMES)
+    @pytest.mark.parametrize("row", ROWS_ABOUT_A_RECORD, ids=ids(ROWS_ABOUT_A_RECORD))
+    def test_each_role_gets_the_answer_its_scope_gives(self, client, cast, matrix_objects, row, role):
+        assert_the_answer_its_scope_gives(client, cast, row, role, resolve(row.template, cast, matrix_objects))
+
+    @pytest.mark.parametrize("row", ROWS_ABOUT_A_RECORD, ids=ids(ROWS_ABOUT_A_RECORD))
+    def test_no_answer_to_a_signed_in_user_may_be_stored(self, client, cast, matrix_objects, row):
+        assert_never_stored(client, cast, row, resolve(row.template, cast, matrix_objects))
+
+    def test_every_placeholder_is_a_cast_id_or_a_record_made_here(self, cast, matrix_objects):
+        assert matrix_objects.keys() == RECORD_PLACEHOLDERS
+        named = {name for row in MATRIX for name in placeholders(row.template)}
+        assert named - cast_ids(cast).keys() - RECORD_PLACEHOLDERS == set()
 
 
 #
@@ -424,7 +473,7 @@ def test_the_admin_and_djangos_auth_views_are_the_only_exemptions():
     assert {"login", "logout", "password_reset", "password_reset_confirm"} <= EXEMPT_NAMES
 
 
-@pytest.mark.parametrize("row", MATRIX, ids=IDS)
+@pytest.mark.parametrize("row", MATRIX, ids=ids(MATRIX))
 def test_each_rows_url_resolves_to_the_pattern_it_names(row):
     url = row.template.format(**dict.fromkeys(placeholders(row.template), 1)).partition("?")[0]
     assert resolve_url(url).view_name == row.name

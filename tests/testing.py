@@ -21,11 +21,17 @@ Each test method takes the `client` and `cast` fixtures; other fixtures a class 
 pytest.mark.usefixtures on the class or the module (the recording pages need "catalogue_once").
 """
 
+import pytest
+
 SIGN_IN = "/accounts/login/?next="
 
 
 class ViewTestBase:
     """The hooks every mixin reads. `url` is formatted with obj= the hook's object (None if it has none)."""
+
+    # The tests only read the cast or write inside their own savepoint: it is built once per module
+    # (tests/conftest.py cast_once), each test getting a fresh copy. Pytest inherits class marks.
+    pytestmark = [pytest.mark.usefixtures("cast_once")]
 
     url: str = ""
     # Methods the access tests try. A write page adds "post"; an endpoint answering POST only has ("post",).

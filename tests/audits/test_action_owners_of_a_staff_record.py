@@ -8,7 +8,7 @@ from audits.models import Audit
 from audits.selectors import action_owner_choices
 from core.history import save_with_history
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cast_once")]
 
 
 def owners(audit) -> set[str]:

@@ -15,7 +15,7 @@ from audits.services import audit_amend, audit_moderate, audit_save, audit_start
 from processes.models import Process
 from tests.cast import ROLE_NAMES
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue_once")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue_once", "cast_once")]
 
 FORM = '<form method="post"'
 

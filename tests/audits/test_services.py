@@ -1,11 +1,9 @@
 """Recording services: who may record what, drafts, submission checks, amendments, moderation, actions."""
 
-import io
 from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management import call_command
 
 from audits.choices import AuditStatus
 from audits.models import Action, Audit, ConferenceRecord, Finding, Moderation, VisitRecord
@@ -20,12 +18,13 @@ from audits.services import (
 )
 from processes.models import Process
 
-pytestmark = pytest.mark.django_db
+# The catalogue and the cast are built once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue_once", "cast_once")]
 
 
 @pytest.fixture
 def recording(cast):
-    call_command("load_processes", stdout=io.StringIO())
+    """The cast, with the whole catalogue loaded (once for the module: catalogue_once)."""
     return cast
 
 

@@ -13,7 +13,7 @@ from tests.audits.helpers import completed, record
 from tests.cast import ROLE_NAMES
 from timeliness.models import DueItem
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue_once")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue_once", "cast_once")]
 
 
 def straight_counts(user) -> dict:

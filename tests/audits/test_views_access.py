@@ -10,7 +10,7 @@ from audits.models import Action, Audit, Moderation
 from tests.audits.helpers import form_data, record
 from tests.testing import HistoryTests, PermissionTests, ScopeTests, ShowTests, SignInTests, WriteViewTests
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue_once")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue_once", "cast_once")]
 
 SAMPLE = "csc-sample-audit"
 

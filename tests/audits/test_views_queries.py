@@ -14,7 +14,7 @@ from tests.audits.helpers import (
 from tests.queries import assert_queries, queries_for
 
 # The catalogue (who leads what decides the recording pages) is loaded once for the module.
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue_once")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue_once", "cast_once")]
 
 
 #

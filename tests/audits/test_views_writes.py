@@ -15,7 +15,7 @@ from tests.audits.helpers import (
 from tests.cast import ROLE_NAMES
 
 # The catalogue (who leads what decides the recording pages) is loaded once for the module.
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue_once")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue_once", "cast_once")]
 
 
 #

@@ -5,7 +5,7 @@ import pytest
 
 from cases.querysets import CaseQuerySet
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cast_once")]
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermissi
 from cases.services import case_save, case_transfer
 from processes.services import roles_sync, system_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cast_once")]
 
 CHILD_DATA_MODELS = {"case", "episode", "historicalcase", "historicalepisode"}
 

@@ -12,7 +12,7 @@ from cases.models import AccessLogEntry, Case, CaseGroupObjectPermission, Episod
 from tests.queries import assert_queries, queries_for
 from tests.testing import ListViewTests, ObjectViewTests
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cast_once")]
 
 
 def references(response) -> set[str]:

@@ -10,7 +10,7 @@ from tests.dashboard.helpers import (
     service_filters,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cast_once")]
 
 
 def test_charts_leave_out_what_the_table_suppresses_and_describe_themselves(cast):

@@ -25,7 +25,7 @@ from tests.dashboard.helpers import (
 from timeliness.choices import DueStatus
 from timeliness.models import DueItem
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cast_once")]
 
 
 def test_timeliness_by_team_agrees_with_due_items_counted_directly(cast, data):

@@ -16,7 +16,7 @@ from tests.dashboard.helpers import (
     submitted,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cast_once")]
 
 
 def test_the_report_command_writes_a_board_paper_without_case_identifiers(cast, data, tmp_path):

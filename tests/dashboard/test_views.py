@@ -22,7 +22,7 @@ from tests.dashboard.helpers import (
 from tests.queries import assert_queries, queries_for
 from tests.testing import ObjectViewTests
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cast_once")]
 
 
 #

@@ -12,14 +12,10 @@ from django.core.management import CommandError, call_command
 
 from processes.models import ClosureDay, Process, ScheduleOverride
 
-pytestmark = pytest.mark.django_db
+# The real catalogue, loaded once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue_once")]
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(autouse=True)
-def real_catalogue():
-    call_command("load_processes", stdout=io.StringIO())
 
 
 def preview(*args, **options) -> list[str]:

@@ -23,6 +23,14 @@ from processes.schedules import (
 from tests.factories import UserFactory
 from tests.processes.conftest import FIXTURES
 
+# The real catalogue is loaded once for the module (catalogue_once, tests/conftest.py), not once a test.
+pytestmark = pytest.mark.usefixtures("catalogue_once")
+
+
+@pytest.fixture
+def catalogue(db):
+    """The real catalogue, as loaded for the module by catalogue_once."""
+
 
 def fixture_rule(key: str) -> dict:
     """A process's schedule rule exactly as encoded in fixtures/processes/."""

@@ -6,7 +6,7 @@ import pytest
 from processes.models import Process, ScheduleOverride
 from tests.testing import ScopeTests, ShowTests, SignInTests, WriteViewTests
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue_once")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue_once", "cast_once")]
 
 LOCAL = "aa-core-groups"  # a local rule: 10 working days, then every 4 weeks
 

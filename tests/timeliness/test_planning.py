@@ -16,14 +16,14 @@ from timeliness.models import DueItem
 from timeliness.planning import due_items_cancel_after, due_items_satisfy, plan_due_items
 from timeliness.tasks import plan_after_submit
 
-pytestmark = pytest.mark.django_db
+# The catalogue and the cast are built once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue_once", "cast_once")]
 
 TODAY = date(2026, 12, 14)
 
 
 @pytest.fixture
 def planning(cast):
-    call_command("load_processes", stdout=io.StringIO())
     # Only the episode under test: the cast's own episodes start in January 2026.
     Episode.objects.all().delete()
     return cast

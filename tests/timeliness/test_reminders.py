@@ -17,7 +17,7 @@ from timeliness.models import DueItem, Notification, Reminder
 from timeliness.reminders import Thresholds, WorkingDaysLate, recipients_due, send_reminders, unread_count
 from workforce.models import StaffProfile
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cast_once")]
 
 # Tuesday 29 December 2026: Christmas Day (Fri 25) and the Boxing Day substitute (Mon 28) are bank holidays.
 TODAY = date(2026, 12, 29)

@@ -20,7 +20,8 @@ from timeliness.models import DueItem, SampleDraw
 from timeliness.samples import draw_samples, sample_due_on, sample_rederive, sample_size
 from timeliness.tasks import draw_samples_task
 
-pytestmark = pytest.mark.django_db
+# The catalogue and the cast are built once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue_once", "cast_once")]
 
 OCTOBER = date(2026, 10, 1)
 YOS_KEYS = ["yos-start-asset-assessment", "yos-intervention-plans"]
@@ -28,7 +29,7 @@ YOS_KEYS = ["yos-start-asset-assessment", "yos-intervention-plans"]
 
 @pytest.fixture
 def samples(cast):
-    call_command("load_processes", stdout=io.StringIO())
+    """The cast, with the whole catalogue loaded (once for the module: catalogue_once)."""
     return cast
 
 

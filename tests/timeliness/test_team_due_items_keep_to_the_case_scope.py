@@ -10,7 +10,7 @@ from core.history import save_with_history
 from processes.models import Process
 from timeliness.models import DueItem
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue_once")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue_once", "cast_once")]
 
 
 def due_item(case, *, key, responsible) -> DueItem:

@@ -6,7 +6,6 @@ import io
 from datetime import date
 
 import pytest
-from django.core.management import call_command
 
 from cases.models import Case
 from processes.models import Process
@@ -15,7 +14,8 @@ from timeliness.choices import DueStatus
 from timeliness.models import DueItem
 from timeliness.planning import plan_due_items
 
-pytestmark = pytest.mark.django_db
+# The catalogue and the cast are built once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue_once", "cast_once")]
 
 TODAY = date(2026, 12, 14)
 # Who sees which cases' items (tests/cast.py): by the case references they may see.
@@ -33,7 +33,6 @@ SCOPES = {
 
 @pytest.fixture
 def planned(cast):
-    call_command("load_processes", stdout=io.StringIO())
     plan_due_items(today=TODAY, horizon_days=90)
     return cast
 
@@ -114,7 +113,6 @@ def _bulk_items(cast, count):
 
 @pytest.mark.parametrize("path", ["/due/", "/due/?page=2&status=open", "/"])
 def test_the_query_count_is_the_same_at_10_and_10000_items(client, cast, path):
-    call_command("load_processes", stdout=io.StringIO())
     client.force_login(cast["tm.cic"])
     _bulk_items(cast, 10 if "page" not in path else 60)
     client.get(path)  # the first request fills per-process caches (content types): not the page's cost
@@ -150,7 +148,6 @@ def _escalate(cast, count, *, to):
 
 
 def test_the_home_page_shows_what_was_escalated_to_me_as_its_own_section(client, cast):
-    call_command("load_processes", stdout=io.StringIO())
     items = _escalate(cast, 3, to=cast["tm.assessment"])
     DueItem.objects.filter(pk=items[0].pk).update(status=DueStatus.CANCELLED)  # no longer owed: not shown
 
@@ -168,7 +165,6 @@ def test_the_home_page_shows_what_was_escalated_to_me_as_its_own_section(client,
 
 
 def test_an_item_escalated_on_a_case_outside_my_scope_stays_off_my_home_page(client, cast):
-    call_command("load_processes", stdout=io.StringIO())
     inside, outside = _escalate(cast, 2, to=cast["tm.assessment"])
     DueItem.objects.filter(pk=inside.pk).update(case=cast.cases["assessment"])
     DueItem.objects.filter(pk=outside.pk).update(case=cast.cases["cic"])  # another team's child
@@ -180,7 +176,6 @@ def test_an_item_escalated_on_a_case_outside_my_scope_stays_off_my_home_page(cli
 
 
 def test_the_home_pages_escalated_section_costs_the_same_queries_at_10_and_5000_items(client, cast):
-    call_command("load_processes", stdout=io.StringIO())
     client.force_login(cast["hos"])
     _escalate(cast, 10, to=cast["hos"])
     client.get("/")  # the first request fills per-process caches (content types): not the page's cost

@@ -9,7 +9,7 @@ from processes.models import Process
 from tests.testing import ListScopeTests, ListViewTests, ShowTests, SignInTests
 from timeliness.models import DueItem, Notification
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue_once")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue_once", "cast_once")]
 
 
 def due_item(cast, case_key, responsible):

@@ -10,7 +10,7 @@ from tests.testing import HistoryTests, PermissionTests, ShowTests, SignInTests
 from tests.workforce.helpers import edit_data, staff_data
 from workforce.models import StaffProfile, Team
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cast_once")]
 
 
 class WorkforcePageTests(SignInTests, PermissionTests, ShowTests):
