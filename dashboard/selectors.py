@@ -481,6 +481,7 @@ def never_audited_table(*, user, scope, filters, page: int = 1, limit: int | Non
 # Everything on the page
 #
 
+
 def _protected(build):
     """A table builder whose tables, for an aggregate audience, hide small counts and the cells that
     would give them away (Table.protect): every page, chart, CSV and report gets them so."""
