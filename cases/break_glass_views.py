@@ -22,7 +22,7 @@ from cases.scope import may_break_glass
 from cases.selectors import BREAK_GLASS_STATES, break_glass_grants, break_glass_unreviewed_count
 from cases.services import break_glass_open, break_glass_review
 from core.mixins import PermissionRequiredMixin
-from core.paging import page_query
+from core.paging import ForgivingPaginationMixin, page_query
 
 UNKNOWN_REFERENCE = "No case can be opened with that reference. Check the reference and try again."
 
@@ -76,7 +76,7 @@ class BreakGlassRequestView(UserPassesTestMixin, View):
         )
 
 
-class BreakGlassListView(PermissionRequiredMixin, ListView):
+class BreakGlassListView(PermissionRequiredMixin, ForgivingPaginationMixin, ListView):
     """Every access to a case from outside the person's scope, for the QA administrators to review."""
 
     permission_required = "cases.review_breakglassgrant"

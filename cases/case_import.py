@@ -308,6 +308,35 @@ def decode_csv(data: bytes) -> str:
         raise CaseImportError([f"the file is not UTF-8 text (byte {exc.start + 1} cannot be read)"]) from exc
 
 
+def refuse_nul_characters(text: str) -> None:
+    """Raise CaseImportError naming the line and column of every NUL character (byte 0) in the file.
+
+    PostgreSQL can store no NUL in text, and the browser's upload keeps the file in the database for the
+    worker: such a file is refused at the upload, where the rest of the rules cannot run yet."""
+    if "\x00" not in text:
+        return
+    problems: list[tuple[int, str]] = []
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    header: list[str] = []
+    start = 1
+    try:
+        for cells in reader:
+            number, start = start, reader.line_num + 1
+            if not header:
+                header = [cell.strip() for cell in cells]
+                problems += [
+                    (1, f"column {index}: {NUL_PROBLEM}") for index, name in enumerate(header, 1) if "\x00" in name
+                ]
+                continue
+            names = header + [f"column {index}" for index in range(len(header) + 1, len(cells) + 1)]
+            problems += [
+                (number, f"{name}: {NUL_PROBLEM}") for name, value in zip(names, cells, strict=False) if "\x00" in value
+            ]
+    except csv.Error as exc:
+        problems.append((start, f"not valid CSV: {exc}"))
+    raise CaseImportError(_messages(problems or [(start, NUL_PROBLEM)]))
+
+
 def case_import_plan(text: str, *, source: str, lock: bool = False) -> CaseImportPlan:
     """Validate the whole file, then compare it with the database. Raises CaseImportError listing every problem.
 

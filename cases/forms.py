@@ -3,14 +3,14 @@ from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 from django.conf import settings
 
-from cases.case_import import CaseImportError, decode_csv
+from cases.case_import import CaseImportError, decode_csv, refuse_nul_characters
 from cases.choices import BreakGlassOutcome
 from cases.services import break_glass_reason_problem
 from core.uploads import FileUploadForm
 
 
 class CaseImportForm(FileUploadForm):
-    """A CSV of cases to import. Here only its name, size and encoding are checked: the worker validates
+    """A CSV of cases to import. Here only its name, size, encoding and NUL characters are checked: the worker validates
     its rows with the same rules (and messages) as import_cases (cases.import_jobs), since a large file
     takes longer than a web request may last."""
 
@@ -32,7 +32,9 @@ class CaseImportForm(FileUploadForm):
         self.helper.layout = Layout(Field("file"), Button("submit", "Check the file"))
 
     def read(self, name, data):
-        return decode_csv(data)
+        text = decode_csv(data)
+        refuse_nul_characters(text)  # the file waits in the database, which holds no NUL
+        return text
 
 
 class BreakGlassForm(forms.Form):

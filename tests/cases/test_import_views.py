@@ -252,13 +252,16 @@ def test_an_upload_without_a_file_asks_for_one(admin_client):
     assert "Choose a CSV file" in response.content.decode()
 
 
-def test_a_nul_byte_is_refused_at_the_preview_naming_its_line_and_column(admin_client):
+def test_a_nul_byte_is_refused_at_the_upload_naming_its_line_and_column(admin_client, upload):
     lines = GOOD.read_bytes().split(b"\n")
     lines[2] = lines[2].replace(b",", b"\x00,", 1)  # the end of line 3's reference
+    lines[3] = lines[3] + b"\x00"  # and the last column of line 4
 
-    response = upload(admin_client, content=b"\n".join(lines))
+    response = upload(content=b"\n".join(lines))
 
+    page = response.content.decode()
     assert response.status_code == 400
-    assert "line 3: reference: holds a NUL character (byte 0)" in response.content.decode()
-    assert admin_client.get("/cases/import/preview/").status_code == 302  # nothing waits to be applied
+    assert "line 3: reference: holds a NUL character (byte 0)" in page
+    assert "line 4: episode_end: holds a NUL character (byte 0)" in page
+    assert not CaseImportJob.objects.exists()  # nothing waits to be applied
     assert (Case.objects.count(), history_rows()) == (0, 0)

@@ -294,46 +294,11 @@ def admin_client(client, db):
 
 
 @pytest.mark.django_db
-def test_the_admin_saves_an_override_typed_one_interval_a_line(catalogue, admin_client):
-    process = Process.objects.get(key="aa-core-groups")
-    response = admin_client.post(
-        "/admin/processes/scheduleoverride/add/",
-        {"process": process.pk, "intervals": "5 working days\r\n2 weeks\r\n", "repeats": "on", "reason": "Pilot"},
-    )
-    assert response.status_code == 302, response.content.decode()
-    override = ScheduleOverride.objects.get()
-    assert override.intervals == ["5 working days", "2 weeks"]
-    assert override.history.get().history_user.username == "site.admin"
-    page = admin_client.get(f"/admin/processes/scheduleoverride/{override.pk}/change/").content.decode()
-    assert "5 working days\n2 weeks" in page
-
-
-@pytest.mark.django_db
-def test_the_admin_offers_only_local_rules_for_an_override(catalogue, admin_client):
-    process = Process.objects.get(key="voice-children-in-care")
-    response = admin_client.post(
-        "/admin/processes/scheduleoverride/add/",
-        {"process": process.pk, "intervals": "1 month", "repeats": "on", "reason": "No"},
-    )
-    assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
-    assert not ScheduleOverride.objects.exists()
-
-
-@pytest.mark.django_db
-def test_the_admin_shows_a_bad_interval_against_the_field(catalogue, admin_client):
-    process = Process.objects.get(key="aa-core-groups")
-    response = admin_client.post(
-        "/admin/processes/scheduleoverride/add/",
-        {"process": process.pk, "intervals": "4 fortnights", "repeats": "on", "reason": "No"},
-    )
-    assert response.status_code == 200
-    assert "is not an interval" in response.content.decode()
-
-
-@pytest.mark.django_db
 def test_the_admin_adds_a_closure_day(admin_client):
-    response = admin_client.post("/admin/processes/closureday/add/", {"date": "2026-12-24", "reason": "Christmas Eve"})
+    response = admin_client.post(
+        "/admin/processes/closureday/add/",
+        {"date": "2026-12-24", "reason": "Christmas Eve", "change_reason": "Council closure agreed"},
+    )
     assert response.status_code == 302
     assert ClosureDay.objects.get().history.count() == 1
     assert "Thursday" in admin_client.get("/admin/processes/closureday/").content.decode()
