@@ -81,6 +81,11 @@ class UploadFlow:
     def preview_context(self, form: FileUploadForm) -> dict:
         return {"plan": form.plan}
 
+    def confirmation_problem(self, request, form: FileUploadForm) -> str | None:
+        """What the person must still agree to before apply (e.g. ticking that processes will be
+        deactivated), said as the error on the preview; None when nothing more is needed."""
+        return None
+
     def choose(self, request):
         form = self.form_class(request.POST, request.FILES) if request.method == "POST" else self.form_class()
         if request.method == "POST" and form.is_valid():
@@ -101,7 +106,10 @@ class UploadFlow:
         # Validated again, by the same form: what the file refers to may have changed since the upload.
         stored = SimpleUploadedFile(upload["name"], upload["text"].encode("utf-8"))
         form = self.form_class(data={}, files={"file": stored})
-        if form.is_valid() and action == "apply":
+        confirm_error = None
+        if form.is_valid() and action == "apply" and (confirm_error := self.confirmation_problem(request, form)):
+            pass  # the preview again, with the error: the file stays waiting
+        elif form.is_valid() and action == "apply":
             try:
                 response = self.apply(request, form, upload["name"])
             except form.problems_error as exc:  # changed between the check above and the transaction
@@ -112,7 +120,12 @@ class UploadFlow:
         if form.errors:
             del request.session[self.session_key]
             return render(request, self.choose_template, {"form": form}, status=400)
-        return render(request, self.preview_template, {**self.preview_context(form), "upload_name": upload["name"]})
+        return render(
+            request,
+            self.preview_template,
+            {**self.preview_context(form), "upload_name": upload["name"], "confirm_error": confirm_error},
+            status=400 if confirm_error else 200,
+        )
 
     def views(self):
         def guarded(view):

@@ -22,6 +22,55 @@ MAX_NESTING = 32
 MAX_VALUES = 50_000
 TOO_DEEP = f"nested more than {MAX_NESTING} levels deep; a fixture is a table of processes, not that deep"
 TOO_MANY = f"holds more than {MAX_VALUES:,} values; a fixture is one table of processes"
+# The largest file either way in: the upload form checks it before reading, the command before parsing.
+MAX_FIXTURE_BYTES = 1024 * 1024
+TOO_BIG = "is larger than 1 MB; a fixture is the catalogue's text (its largest table is 7 KB)"
+
+
+class DuplicateKey(yaml.YAMLError):
+    """A mapping gives the same key twice. PyYAML's own loaders keep the last silently, so a second
+    `processes:` would replace the first (and every process of the first would be deactivated)."""
+
+    def __init__(self, key: object, line: int, entry: str | None):
+        self.key, self.line, self.entry = key, line, entry
+        super().__init__(f"line {line}: {key!r} is given twice")
+
+
+class UniqueKeyLoader(yaml.SafeLoader):
+    """yaml.SafeLoader that refuses a mapping with a repeated key (keys a `<<` merge brings in may
+    still be overridden, as YAML intends)."""
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            seen = set()
+            for key_node, _value in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    repeated = key in seen
+                    seen.add(key)
+                except TypeError:  # an unhashable key: SafeLoader refuses it below with its own message
+                    continue
+                if repeated:
+                    raise DuplicateKey(key, key_node.start_mark.line + 1, _mapping_entry(node))
+        return super().construct_mapping(node, deep=deep)
+
+
+def _mapping_entry(node) -> str | None:
+    """The process a mapping is, named by its `key:` if it has a plain one."""
+    for key_node, value_node in node.value:
+        if getattr(key_node, "value", None) == "key" and isinstance(value_node, yaml.ScalarNode):
+            return f"process {value_node.value!r}"
+    return None
+
+
+def _refuse_duplicate_json_keys(pairs: list[tuple[str, object]]) -> dict:
+    keys = [key for key, _value in pairs]
+    if len(set(keys)) != len(keys):
+        repeated = next(key for key in keys if keys.count(key) > 1)
+        raise ValueError(f"{repeated!r} is given twice in one object; a repeated key would silently replace the first")
+    return dict(pairs)
 
 
 class CatalogueError(Exception):
@@ -75,6 +124,8 @@ def read_paths(paths: list[Path]) -> list[LoadedTable]:
     named_texts = []
     for path in fixture_paths(paths):
         try:
+            if path.stat().st_size > MAX_FIXTURE_BYTES:
+                raise CatalogueError([f"{path}: {TOO_BIG}"])
             named_texts.append((str(path), path.read_text(encoding="utf-8")))
         except (OSError, UnicodeDecodeError) as exc:
             raise CatalogueError([f"{path}: cannot be read: {exc}"]) from exc
@@ -85,9 +136,12 @@ def _parse(source: str, text: str, problems: list[str]) -> list[tuple[str, objec
     """Return (label, document) pairs: one for a YAML table, one per table for an export."""
     if source.endswith(".json"):
         try:
-            data = json.loads(text)
+            data = json.loads(text, object_pairs_hook=_refuse_duplicate_json_keys)
         except json.JSONDecodeError as exc:
             problems.append(f"{source}: not valid JSON: {exc}")
+            return []
+        except ValueError as exc:
+            problems.append(f"{source}: {exc}")
             return []
         except RecursionError:
             problems.append(f"{source}: {TOO_DEEP}")
@@ -100,7 +154,13 @@ def _parse(source: str, text: str, problems: list[str]) -> list[tuple[str, objec
             return []
         return [(f"{source}: table {index + 1}", _from_export(item)) for index, item in enumerate(data)]
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=UniqueKeyLoader)  # noqa: S506 (a SafeLoader)
+    except DuplicateKey as exc:
+        problems.append(
+            f"{source}: {exc.entry or 'file'}: line {exc.line}: {exc.key!r} is given twice; "
+            "the second would silently replace the first, so give each key once"
+        )
+        return []
     except yaml.YAMLError as exc:
         problems.append(f"{source}: not valid YAML: {exc}")
         return []
@@ -148,6 +208,16 @@ def _from_export(item: object) -> object:
     return {"area": area, **item}
 
 
+# pydantic's wording for a wrong type ("Input should be a valid integer") said in plain words.
+PLAIN_MESSAGES = {
+    "extra_forbidden": "unknown key",
+    "missing": "missing",
+    "int_type": "must be a whole number, such as 1 (not true or false, not text)",
+    "bool_type": "must be true or false",
+    "float_type": "must be a number, such as 0.2",
+}
+
+
 def _describe(label: str, document: object, exc: ValidationError) -> list[str]:
     """One line per pydantic error, naming the process entry by its key where there is one."""
     lines = []
@@ -162,10 +232,7 @@ def _describe(label: str, document: object, exc: ValidationError) -> list[str]:
             location = location[1:]
         field = ".".join(str(part) for part in location)
         message = error["msg"].removeprefix("Value error, ")
-        if error["type"] == "extra_forbidden":
-            message = "unknown key"
-        elif error["type"] == "missing":
-            message = "missing"
+        message = PLAIN_MESSAGES.get(error["type"], message)
         lines.append(f"{label}: {entry}: {field + ': ' if field else ''}{message}")
     return lines
 

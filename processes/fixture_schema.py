@@ -5,14 +5,59 @@ these models before it writes anything.
 """
 
 import re
+import unicodedata
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from processes.roles import is_known_role_key
 
-NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=False, min_length=1)]
+# Longest text each kind of field may hold. The catalogue's longest are far below (a name of 105
+# characters, a lead of 73, an outcome of 238, a source of 302, a preamble of 161): a limit well above
+# the real text refuses a pasted document or a 10 MB outcome, not a long sentence. 200 also stays
+# inside the columns (names and leads are 300).
+MAX_LINE = 200
+MAX_OUTCOME = 2_000
+MAX_SOURCE = 1_000
+MAX_PREAMBLE = 5_000
+# Characters text may hold besides printable ones: tabs and line breaks, and only in paragraphs.
+PARAGRAPH_SPACING = {"\t", "\n"}
+
+
+def _hidden_characters(text: str, allowed: set[str]) -> list[str]:
+    """Control characters (Unicode category Cc: NUL, escape, carriage return...) and format characters
+    (Cf: zero-width spaces and joiners, right-to-left and other bidi overrides, the byte-order mark).
+    They print as nothing, or reorder what prints, so two names that look the same would differ, and
+    PostgreSQL refuses a NUL outright. The seed's no-break spaces (Zs) are ordinary spaces and stay."""
+    return [
+        f"U+{ord(char):04X} {unicodedata.name(char, 'control character').lower()}"
+        for char in dict.fromkeys(text)
+        if unicodedata.category(char) in ("Cc", "Cf") and char not in allowed
+    ]
+
+
+def _text_rule(max_length: int, allowed: set[str], *, required: bool = True):
+    def check(text: str) -> str:
+        if required and not text.strip():
+            raise ValueError("must not be empty or only spaces")
+        if len(text) > max_length:
+            raise ValueError(f"is {len(text):,} characters long; at most {max_length:,} are allowed")
+        if hidden := _hidden_characters(text, allowed):
+            raise ValueError(f"holds characters that do not print or that reorder text: {', '.join(hidden)}")
+        return text
+
+    return AfterValidator(check)
+
+
+# Text is kept word for word (never stripped): the rules only refuse, they do not tidy.
+LineText = Annotated[str, StringConstraints(min_length=1), _text_rule(MAX_LINE, set())]
+OutcomeText = Annotated[str, StringConstraints(min_length=1), _text_rule(MAX_OUTCOME, PARAGRAPH_SPACING)]
+SourceText = Annotated[str, StringConstraints(min_length=1), _text_rule(MAX_SOURCE, PARAGRAPH_SPACING)]
+PreambleText = Annotated[str, _text_rule(MAX_PREAMBLE, PARAGRAPH_SPACING, required=False)]
+# `version: true` is a boolean, not table 1: whole numbers are whole numbers (strict), never booleans or
+# text that looks like one.
+WholeNumber = Annotated[int, Field(strict=True)]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 
 SUBJECT_KINDS = ("case", "staff", "foster_carer", "meeting", "service")
@@ -66,12 +111,12 @@ class ScheduleRule(Strict):
     """When a process falls due. The intervals run one after another; the last repeats if `repeats`."""
 
     basis: Literal["statutory", "national", "local"]
-    source: NonEmptyText
+    source: SourceText
     clock: Literal["episode_start", "record_of", "previous_record", "next_review_date"]
     episode: Literal[EPISODE_KINDS] | None = None  # type: ignore[valid-type]
     after_process: Key | None = None
     intervals: list[str] = Field(min_length=1)
-    repeats: bool = False
+    repeats: Annotated[bool, Field(strict=True)] = False
     stops: Literal["episode_end", "never"] = "never"
 
     @field_validator("intervals")
@@ -110,8 +155,8 @@ class Recording(Strict):
     conferences and visits ask for the child's voice."""
 
     form: Literal[RECORD_FORMS] | None = None  # type: ignore[valid-type]
-    grades: bool | None = None
-    child_voice: bool | None = None
+    grades: Annotated[bool, Field(strict=True)] | None = None
+    child_voice: Annotated[bool, Field(strict=True)] | None = None
     # A conference that sets the date of another process's next review (the ICPC sets the first CP review).
     next_review_of: Key | None = None
 
@@ -130,14 +175,14 @@ class Recording(Strict):
 
 class ProcessEntry(Strict):
     key: Key
-    name: NonEmptyText
-    lead: NonEmptyText
+    name: LineText
+    lead: LineText
     lead_roles: list[Key] = Field(min_length=1)
     subject: Literal[SUBJECT_KINDS]  # type: ignore[valid-type]
-    outcomes: list[NonEmptyText] = Field(min_length=1)
+    outcomes: list[OutcomeText] = Field(min_length=1)
     schedule: ScheduleRule | None = None
-    sample_rate: float | None = Field(default=None, ge=0, le=1)
-    former_names: list[NonEmptyText] = Field(default_factory=list)
+    sample_rate: Annotated[float, Field(strict=True)] | None = Field(default=None, ge=0, le=1)
+    former_names: list[LineText] = Field(default_factory=list)
     recording: Recording = Field(default_factory=Recording)
 
     @model_validator(mode="after")
@@ -183,9 +228,9 @@ AREAS = {
 
 class AreaEntry(Strict):
     key: Key
-    number: int = Field(ge=1, le=99)
-    title: NonEmptyText
-    preamble: str = ""
+    number: WholeNumber = Field(ge=1, le=99)
+    title: LineText
+    preamble: PreambleText = ""
 
     @model_validator(mode="after")
     def is_a_known_area(self) -> "AreaEntry":
@@ -200,7 +245,7 @@ class CatalogueFile(Strict):
     """One table of the support tool."""
 
     area: AreaEntry
-    version: int = Field(ge=1)
+    version: WholeNumber = Field(ge=1)
     effective_date: date
     processes: list[ProcessEntry] = Field(min_length=1)
 

@@ -3,10 +3,8 @@ from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 
 from core.uploads import FileUploadForm
-from processes.catalogue_files import CatalogueError, read_tables
+from processes.catalogue_files import MAX_FIXTURE_BYTES, CatalogueError, read_tables
 from processes.services import catalogue_plan
-
-MAX_FIXTURE_BYTES = 1024 * 1024
 
 
 class CatalogueUploadForm(FileUploadForm):

@@ -63,6 +63,8 @@ class CataloguePlan:
     changed: list[ProcessChange] = field(default_factory=list)
     renamed: list[tuple[str, str]] = field(default_factory=list)
     deactivated: list[str] = field(default_factory=list)
+    # The keys of `deactivated`, in the same order: what a caller agrees to when it allows them.
+    deactivated_keys: list[str] = field(default_factory=list)
     # entry key -> existing process (matched by key, or by a former name)
     matches: dict[str, Process] = field(default_factory=dict)
 
@@ -213,6 +215,7 @@ def catalogue_plan(tables: list[LoadedTable]) -> CataloguePlan:
     for process in existing:
         if process.is_active and process.area.key in loaded_areas and process.pk not in matched:
             plan.deactivated.append(process.name)
+            plan.deactivated_keys.append(process.key)
     if problems:
         raise CatalogueError(problems)
     return plan
@@ -274,15 +277,34 @@ def roles_sync(*, actor) -> dict[str, Role]:
     return roles
 
 
+class DeactivationNotAgreed(CatalogueError):
+    """Loading would deactivate processes the caller did not agree to deactivate (`names`, `keys`)."""
+
+    def __init__(self, names: list[str], keys: list[str]):
+        self.names, self.keys = names, keys
+        super().__init__(
+            [
+                f"this would deactivate {len(names)} process{'es' if len(names) != 1 else ''} that the files no "
+                f"longer list: {', '.join(names)}"
+            ]
+        )
+
+
 @transaction.atomic
-def catalogue_apply(tables: list[LoadedTable], *, actor=None) -> CataloguePlan:
+def catalogue_apply(tables: list[LoadedTable], *, actor=None, deactivate=()) -> CataloguePlan:
     """Load validated fixtures: upsert areas and processes by key, rename, deactivate, sync permissions.
 
+    A process of a loaded table that the files no longer list goes inactive only if its key is in
+    `deactivate` (what the person loading agreed to, having been shown the list): a file cut short at an
+    entry boundary is valid YAML and would otherwise retire every process after the cut without a word.
     Every history row of one load carries the same reason (the files and the time), so a process page
     can show one load as one amendment.
     """
     actor = actor or system_user()
     plan = catalogue_plan(tables)
+    if not_agreed := [key for key in plan.deactivated_keys if key not in set(deactivate)]:
+        names = [name for name, key in zip(plan.deactivated, plan.deactivated_keys, strict=True) if key in not_agreed]
+        raise DeactivationNotAgreed(names, not_agreed)
     sources = sorted({Path(loaded.source).name for loaded in tables})
     reason = f"Loaded from {', '.join(sources)} at {timezone.localtime():%Y-%m-%d %H:%M:%S.%f}"
     roles = roles_sync(actor=actor)

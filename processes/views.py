@@ -71,8 +71,21 @@ class CatalogueUpload(UploadFlow):
     preview_template = "processes/catalogue_upload_preview.html"
     choose_first = "Choose a fixture file to preview."
 
+    def confirmation_problem(self, request, form):
+        # The boxes carry the keys shown, so what is deactivated is what the person saw listed.
+        if not form.plan.deactivated:
+            return None
+        if request.POST.get("confirm_deactivation") != "yes":
+            return (
+                f"Tick the box to confirm that {len(form.plan.deactivated)} "
+                f"process{'es' if len(form.plan.deactivated) != 1 else ''} will be deactivated, or cancel"
+            )
+        if sorted(request.POST.getlist("deactivate")) != sorted(form.plan.deactivated_keys):
+            return "The catalogue changed since this preview: check the processes that will be deactivated again"
+        return None
+
     def apply(self, request, form, name):
-        plan = catalogue_apply(form.tables, actor=request.user)
+        plan = catalogue_apply(form.tables, actor=request.user, deactivate=request.POST.getlist("deactivate"))
         messages.success(request, f"Catalogue updated from {name}: {plan.counts_line()}.")
         return redirect("processes:process_list")
 

@@ -39,6 +39,11 @@ def test_a_qa_administrator_uploads_a_changed_fixture_sees_the_preview_and_appli
     page.screenshot(path=output_dir / "preview.png", full_page=True)
     assert Process.objects.get(key=dropped["key"]).is_active  # nothing changed before applying
 
+    # A process the file no longer lists is deactivated only once the box says so.
+    page.get_by_role("button", name="Apply changes").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Tick the box to confirm")
+    assert Process.objects.get(key=dropped["key"]).is_active
+    page.get_by_label("I confirm that 1 process will be deactivated").check()
     page.get_by_role("button", name="Apply changes").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Catalogue updated")
     page.screenshot(path=output_dir / "applied.png", full_page=True)

@@ -283,7 +283,7 @@ def test_a_process_no_longer_in_its_table_is_made_inactive_not_deleted(fixture_c
     load()
     dropped = fixture_copy.read("youth-offending")["processes"][-1]
     fixture_copy.edit("youth-offending", lambda d: d["processes"].pop())
-    output = load(fixture_copy.folder)
+    output = load(fixture_copy.folder, allow_deactivate=True)
     process = Process.objects.get(key=dropped["key"])
     assert process.is_active is False
     assert f"deactivated: {dropped['name']}" in output
@@ -340,7 +340,7 @@ def test_a_deactivated_process_can_no_longer_be_recorded(fixture_copy):
     load()
     dropped = fixture_copy.read("youth-offending")["processes"][-1]
     fixture_copy.edit("youth-offending", lambda d: d["processes"].pop())
-    load(fixture_copy.folder)
+    load(fixture_copy.folder, allow_deactivate=True)
     assert groups_that_may_record(Process.objects.get(key=dropped["key"])) == set()
 
 
@@ -368,7 +368,8 @@ BILLION_LAUGHS = "".join(
     "name,text,problem",
     [
         ("deep.json", "[" * DEEP + "]" * DEEP, "nested more than 32 levels deep"),
-        ("deep.json", '{"a": ' * DEEP + "1" + "}" * DEEP, "nested more than 32 levels deep"),
+        # 100,000 deep keeps the file under the 1 MB limit, which would refuse it first.
+        ("deep.json", '{"a": ' * (DEEP // 2) + "1" + "}" * (DEEP // 2), "nested more than 32 levels deep"),
         ("deep.yaml", "[" * DEEP + "]" * DEEP, "nested more than 32 levels deep"),
         ("deep.yaml", "- " * DEEP + "x\n", "nested more than 32 levels deep"),
         # Deep enough to be no fixture, not deep enough to trouble the parser: refused all the same.
