@@ -107,6 +107,10 @@ def read_tables(named_texts: list[tuple[str, str]]) -> list[LoadedTable]:
     problems: list[str] = []
     tables: list[LoadedTable] = []
     for source, text in named_texts:
+        # Also here, for any caller: a parser given 10 MB of text takes seconds before any rule can refuse it.
+        if len(text) > MAX_FIXTURE_BYTES:
+            problems.append(f"{source}: {TOO_BIG}")
+            continue
         documents = _parse(source, text, problems)
         for label, document in documents:
             try:

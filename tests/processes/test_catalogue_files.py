@@ -14,7 +14,7 @@ import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from processes.catalogue_files import UniqueKeyLoader
+from processes.catalogue_files import CatalogueError, UniqueKeyLoader, read_tables
 from processes.models import Area, Process, RequiredOutcome
 from tests.factories import user_with_roles
 from tests.processes.conftest import FIXTURES
@@ -176,6 +176,11 @@ def test_a_ten_megabyte_outcome_is_refused_before_it_is_parsed(tmp_path):
         load(path)
     assert str(path) in str(raised.value)
     assert catalogue_state() == before
+
+
+def test_a_ten_megabyte_file_is_refused_by_size_whoever_reads_it():
+    with pytest.raises(CatalogueError, match="08.yaml: is larger than 1 MB"):
+        read_tables([("08.yaml", replace_once(FIRST_OUTCOME, "x" * 10_000_000))])
 
 
 def test_an_export_with_a_repeated_key_or_a_nul_is_refused(tmp_path):
