@@ -123,7 +123,9 @@ def audit_drafts_follow_cases(*, case_ids: list[int], actor, reason: str = "") -
     """Drafts of cases that changed team count for the case's new team (a draft counts for the case's
     team when it is recorded, and it has not been yet); each with a history row. Their author is kept:
     a draft is its author's own judgement, and is seen only by them while they can see the case.
-    Returns how many drafts moved. Three queries, whatever the number of cases."""
+    Returns how many drafts moved. Three queries, whatever the number of cases. The version is not
+    bumped: the team is no field of the author's form, and their next save reloads the row under its
+    lock (audits.staleness.lock_current), so it keeps the new team without refusing them."""
     teams = dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "team_id"))
     drafts = list(Audit.objects.filter(case_id__in=list(teams), status=AuditStatus.DRAFT).select_for_update())
     moved = [draft for draft in drafts if draft.team_id != teams[draft.case_id]]
