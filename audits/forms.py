@@ -2,6 +2,8 @@
 the process's form adds (conference, visit), the grade and the child's voice where the process asks,
 and an optional new action."""
 
+from uuid import uuid4
+
 from django import forms
 from django.utils.html import format_html
 
@@ -11,6 +13,12 @@ from core.form_fields import GovDateField
 YES_NO = [("yes", "Yes"), ("no", "No")]
 DATE_HINT = "For example, 27 3 2026"
 TEXTAREA = forms.Textarea(attrs={"class": "govuk-textarea", "rows": 4})
+
+
+def version_field(audit) -> forms.IntegerField:
+    """The record's version when the form was opened, posted back so the service can refuse a save
+    made over a change the person never saw (audits.staleness)."""
+    return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, initial=audit.version)
 
 
 def _yes_no_initial(value):
@@ -28,6 +36,7 @@ class AuditRecordForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.audit = audit
         process = audit.process
+        self.fields["version"] = version_field(audit)
         self.findings = list(audit.findings.select_related("outcome").order_by("outcome__position"))
 
         self.fields["held_on"] = GovDateField(
@@ -266,6 +275,7 @@ class AuditRecordForm(forms.Form):
             "conference": conference,
             "visit": visit,
             "new_actions": new_actions,
+            "version": data.get("version"),
         }
 
     def add_service_errors(self, error) -> None:
@@ -324,9 +334,16 @@ class AuditStartForm(forms.Form):
         self.fields["due_on"] = GovDateField(
             label="Date due (optional)", name="date due", required=False, help_text=DATE_HINT
         )
+        # One token per form shown (a callable initial is called each time): the draft keeps it, so
+        # posting the same form again finds that draft (audits.services.audit_start).
+        self.fields["start_token"] = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid4)
 
 
 class ModerationForm(forms.Form):
+    def __init__(self, *args, audit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"] = version_field(audit)
+
     agreed = forms.ChoiceField(
         label="Do you agree with the grade?",
         choices=[("yes", "Yes, I agree"), ("no", "No, I would grade it differently")],

@@ -41,6 +41,12 @@ class Audit(BaseModel):
     grade = models.CharField(max_length=30, choices=Grade.choices, blank=True)
     summary = models.TextField(blank=True)
     child_voice = models.TextField("the child's voice", blank=True)
+    # Lost updates: every write of the record adds one, under a row lock; a form carries the version it
+    # was opened at, and a save from an older one is refused with what changed since (audits.staleness).
+    version = models.PositiveIntegerField(default=1, editable=False)
+    # Double clicks: the start form's one-time token, kept on the draft it made, so the same form posted
+    # twice finds that draft instead of making a second one.
+    start_token = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = AuditQuerySet.as_manager()
 
@@ -57,6 +63,11 @@ class Audit(BaseModel):
                 ),
                 name="%(app_label)s_%(class)s_one_subject",
                 violation_error_message="A record is about a case or a staff member, not both.",
+            ),
+            models.UniqueConstraint(
+                fields=["start_token"],
+                name="%(app_label)s_%(class)s_unique_start_token",
+                violation_error_message="This record was already started from this form.",
             ),
         ]
         indexes = [

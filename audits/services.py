@@ -6,9 +6,10 @@ and records the acting user and reason in history.
 """
 
 from datetime import date
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
@@ -18,6 +19,7 @@ from audits.rules import (
     AMENDABLE,
     EDITABLE,
     answers_for_action,
+    is_moderator,
     may_amend,
     may_complete_action,
     may_edit,
@@ -28,6 +30,7 @@ from audits.rules import (
 )
 from audits.selectors import action_owner_choices
 from audits.signals import audit_submitted
+from audits.staleness import StaleRecord, bump, lock_current
 from cases.models import Case
 from core.history import save_with_history
 from processes.models import Process
@@ -41,11 +44,26 @@ from processes.timescales import next_due_after
 
 @transaction.atomic
 def audit_start(
-    *, actor, process: Process, case: Case | None = None, staff_member=None, subject_label: str = "", due_on=None
+    *,
+    actor,
+    process: Process,
+    case: Case | None = None,
+    staff_member=None,
+    subject_label: str = "",
+    due_on=None,
+    start_token: UUID | None = None,
 ) -> Audit:
-    """Create a draft audit of `process` with an empty finding per required outcome."""
+    """Create a draft audit of `process` with an empty finding per required outcome.
+
+    `start_token` is the start form's one-time token: the same form posted again (a double click, a
+    resent request) returns the draft the first post made, whether that post has committed already
+    or is committing at the same moment (the unique constraint decides)."""
     if not may_record(actor, process):
         raise PermissionDenied("You do not lead this process.")
+    if start_token is not None:
+        started = _started_from(actor, start_token)
+        if started is not None:
+            return started
     kind = process.subject_kind
     team = None
     if kind == "case":
@@ -73,8 +91,17 @@ def audit_start(
         team=team,
         carried_out_by=actor,
         due_on=due_on,
+        start_token=start_token,
     )
-    save_with_history(audit, actor=actor, reason="Started")
+    try:
+        with transaction.atomic():
+            save_with_history(audit, actor=actor, reason="Started")
+    except (IntegrityError, ValidationError):
+        # Another post of the same form got there first (its insert held the token until it committed).
+        started = _started_from(actor, start_token) if start_token is not None else None
+        if started is None:
+            raise
+        return started
     for outcome in process.outcomes.filter(is_active=True).order_by("position"):
         save_with_history(Finding(audit=audit, outcome=outcome), actor=actor, validate=False)
     if process.record_form == "conference":
@@ -84,11 +111,21 @@ def audit_start(
     return audit
 
 
+def _started_from(actor, start_token: UUID) -> Audit | None:
+    """The draft a start form's token already made, if any. The token is only ever its author's."""
+    started = Audit.objects.filter(start_token=start_token).first()
+    if started is not None and started.carried_out_by_id != actor.pk:
+        raise ValidationError("This form has already been used. Start the record again.")
+    return started
+
+
 def audit_drafts_follow_cases(*, case_ids: list[int], actor, reason: str = "") -> int:
     """Drafts of cases that changed team count for the case's new team (a draft counts for the case's
     team when it is recorded, and it has not been yet); each with a history row. Their author is kept:
     a draft is its author's own judgement, and is seen only by them while they can see the case.
-    Returns how many drafts moved. Three queries, whatever the number of cases."""
+    Returns how many drafts moved. Three queries, whatever the number of cases. The version is not
+    bumped: the team is no field of the author's form, and their next save reloads the row under its
+    lock (audits.staleness.lock_current), so it keeps the new team without refusing them."""
     teams = dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "team_id"))
     drafts = list(Audit.objects.filter(case_id__in=list(teams), status=AuditStatus.DRAFT).select_for_update())
     moved = [draft for draft in drafts if draft.team_id != teams[draft.case_id]]
@@ -113,6 +150,23 @@ def _check_in_scope(actor, audit: Audit) -> None:
     """The record is one the actor may see (Audit.objects.for_user): a service never trusts its caller."""
     if not Audit.objects.for_user(actor).filter(pk=audit.pk).exists():
         raise PermissionDenied("This record is not in your scope.")
+
+
+def _check_author(actor, audit: Audit) -> None:
+    if audit.carried_out_by_id != actor.pk:
+        raise PermissionDenied("Only the person who started this draft may change it.")
+
+
+def _check_may_amend(actor, audit: Audit) -> None:
+    if not (audit.carried_out_by_id == actor.pk or is_moderator(actor)):
+        raise PermissionDenied("Only the person who recorded it, a head of service or a QA administrator may amend it.")
+    _check_in_scope(actor, audit)
+
+
+def _check_may_moderate(actor, audit: Audit) -> None:
+    if not is_moderator(actor):
+        raise PermissionDenied("Only a head of service or a QA administrator moderates.")
+    _check_in_scope(actor, audit)
 
 
 def _check_editable(actor, audit: Audit) -> None:
@@ -153,8 +207,11 @@ def audit_save(
     visit: dict | None = None,
     new_actions: list[dict] | None = None,
     reason: str = "Draft saved",
+    version: int | None = None,
 ) -> Audit:
-    """Save a draft's fields, findings (by finding id), form-specific fields and new actions."""
+    """Save a draft's fields, findings (by finding id), form-specific fields and new actions.
+    `version` is the one the form was opened at: a save from an older one is refused (StaleRecord)."""
+    lock_current(audit, seen_version=version, actor=actor, who_may=lambda a: _check_author(actor, a))
     _check_editable(actor, audit)
     _apply(actor, audit, fields, findings, conference, visit, new_actions, reason)
     return audit
@@ -163,6 +220,7 @@ def audit_save(
 def _apply(actor, audit, fields, findings, conference, visit, new_actions, reason):
     for name, value in fields.items():
         setattr(audit, name, value)
+    bump(audit)
     save_with_history(audit, actor=actor, reason=reason)
     by_id = {finding.pk: finding for finding in audit.findings.all()}
     for finding_id, values in findings.items():
@@ -250,14 +308,17 @@ def submission_problems(audit: Audit) -> dict[str, list[str]]:
 
 
 @transaction.atomic
-def audit_submit(*, actor, audit: Audit) -> Audit:
+def audit_submit(*, actor, audit: Audit, version: int | None = None) -> Audit:
+    """Submit a complete draft. Under the record's lock: a second submit of the same draft finds it
+    submitted already and is refused, so there is one "Submitted" history row and one follow-up."""
+    lock_current(audit, seen_version=version, actor=actor, who_may=lambda a: _check_author(actor, a))
     _check_editable(actor, audit)
-    audit.refresh_from_db()
     problems = submission_problems(audit)
     if problems:
         raise ValidationError(problems)
     audit.status = AuditStatus.SUBMITTED
     audit.submitted_at = timezone.now()
+    bump(audit)
     save_with_history(audit, actor=actor, reason="Submitted")
     _plan_after(audit)
     return audit
@@ -265,9 +326,20 @@ def audit_submit(*, actor, audit: Audit) -> Audit:
 
 @transaction.atomic
 def audit_amend(
-    *, actor, audit: Audit, reason: str, fields: dict, findings: dict, conference=None, visit=None, new_actions=None
+    *,
+    actor,
+    audit: Audit,
+    reason: str,
+    fields: dict,
+    findings: dict,
+    conference=None,
+    visit=None,
+    new_actions=None,
+    version: int | None = None,
 ) -> Audit:
-    """Change a submitted record. The reason is kept with the change; the original stays in history."""
+    """Change a submitted record. The reason is kept with the change; the original stays in history.
+    An amendment from a form opened before the record's last change is refused (StaleRecord)."""
+    lock_current(audit, seen_version=version, actor=actor, who_may=lambda a: _check_may_amend(actor, a))
     if audit.status not in AMENDABLE:
         raise ValidationError("Only a submitted record is amended; a draft is simply saved.")
     if not may_amend(actor, audit):
@@ -285,8 +357,12 @@ def audit_amend(
 
 
 @transaction.atomic
-def audit_moderate(*, actor, audit: Audit, agreed: bool, grade: str = "", reason: str = "") -> Moderation:
-    """A head of service or QA administrator agrees the grade, or changes it with a reason."""
+def audit_moderate(
+    *, actor, audit: Audit, agreed: bool, grade: str = "", reason: str = "", version: int | None = None
+) -> Moderation:
+    """A head of service or QA administrator agrees the grade, or changes it with a reason. Under the
+    record's lock, from the version the moderator saw: "agreed" means the grade they were shown."""
+    lock_current(audit, seen_version=version, actor=actor, who_may=lambda a: _check_may_moderate(actor, a))
     refusal = moderation_refusal(actor, audit)
     if isinstance(refusal, PermissionDenied):
         raise refusal
@@ -308,9 +384,18 @@ def audit_moderate(*, actor, audit: Audit, agreed: bool, grade: str = "", reason
         grade=audit.grade if agreed else grade,
         reason=reason.strip(),
     )
-    save_with_history(moderation, actor=actor, reason="Moderated")
+    try:
+        with transaction.atomic():
+            save_with_history(moderation, actor=actor, reason="Moderated")
+    except IntegrityError:
+        # Only a write that skipped the record's lock can get here; still a plain answer, not a 500.
+        raise StaleRecord(
+            "Someone else moderated this record while you had it open. Your moderation has not been saved.",
+            current_version=audit.version,
+        ) from None
     audit.status = AuditStatus.MODERATED
     audit.grade = moderation.grade
+    bump(audit)
     save_with_history(audit, actor=actor, reason="Moderation agreed" if agreed else f"Moderated: {reason.strip()}")
     _plan_after(audit)
     return moderation
@@ -333,9 +418,14 @@ def action_create(*, actor, audit: Audit, description: str, owner, due_on, findi
 
 @transaction.atomic
 def action_complete(*, actor, action: Action, done_on: date | None = None) -> Action:
-    """The owner (or the auditor) marks an action done."""
+    """The owner (or the auditor) marks an action done. Twice (a double click, two tabs) is once: the
+    row is locked and re-read, and an action already done is left as it is, with no second history row."""
     if not answers_for_action(actor, action):
         raise PermissionDenied("Only the action's owner or the auditor marks it done.")
+    Action.objects.select_for_update().filter(pk=action.pk).values_list("pk").get()
+    action.refresh_from_db()
+    if action.status == ActionStatus.DONE:
+        return action
     if not may_complete_action(actor, action):
         raise ValidationError("This action is already closed.")
     action.status = ActionStatus.DONE

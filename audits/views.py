@@ -22,6 +22,7 @@ from audits.models import Action, Audit
 from audits.rules import is_moderator, may_amend, may_edit, may_moderate, may_record, moderation_refusal
 from audits.selectors import action_owner_choices, case_choices, recordable_processes, staff_choices
 from audits.services import action_complete, audit_amend, audit_moderate, audit_save, audit_start, audit_submit
+from audits.staleness import StaleRecord
 from cases.choices import AccessAction
 from cases.services import access_log_record
 from core.csv_export import csv_response
@@ -104,6 +105,7 @@ def audit_start_view(request, key):
                 staff_member=data.get("staff_member"),
                 subject_label=data.get("subject_label", ""),
                 due_on=data.get("due_on"),
+                start_token=data.get("start_token"),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -112,6 +114,13 @@ def audit_start_view(request, key):
             return redirect("audits:audit_edit", pk=audit.pk)
     status = 400 if form.errors else 200
     return render(request, "audits/audit_start.html", {"process": process, "form": form}, status=status)
+
+
+def _carry_current_version(form, error: StaleRecord) -> None:
+    """The refused form keeps the person's input, and now carries the version they have been told
+    about: saving it again after reading what changed is their decision, not a lost update."""
+    form.data = form.data.copy()
+    form.data["version"] = error.current_version
 
 
 def _record_form_page(request, audit, *, amending):
@@ -131,6 +140,10 @@ def _record_form_page(request, audit, *, amending):
                         messages.success(request, "Submitted.")
                     else:
                         messages.success(request, "Draft saved.")
+        except StaleRecord as error:
+            audit.refresh_from_db()
+            _carry_current_version(form, error)
+            form.add_service_errors(error)
         except ValidationError as error:
             audit.refresh_from_db()
             form.add_service_errors(error)
@@ -203,7 +216,7 @@ def audit_moderate_view(request, pk):
         # one's own or one the moderator amended. No form to offer; the record page says why.
         messages.info(request, " ".join(getattr(refusal, "messages", None) or [str(refusal)]))
         return redirect(audit)
-    form = ModerationForm(request.POST or None)
+    form = ModerationForm(request.POST or None, audit=audit)
     if request.method == "POST" and form.is_valid():
         try:
             audit_moderate(
@@ -212,7 +225,12 @@ def audit_moderate_view(request, pk):
                 agreed=form.cleaned_data["agreed"] == "yes",
                 grade=form.cleaned_data.get("grade", ""),
                 reason=form.cleaned_data.get("reason", ""),
+                version=form.cleaned_data.get("version"),
             )
+        except StaleRecord as error:
+            audit.refresh_from_db()
+            _carry_current_version(form, error)
+            form.add_error(None, error)
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for field, errors in error.message_dict.items():
