@@ -1,7 +1,7 @@
 // GOV.UK's timeout warning: SESSION_WARNING_SECONDS before the idle limit the dialog opens, focus moves
 // to its heading, and a polite live region counts down. "Stay signed in" posts to the keep-alive page
 // (any signed-in request renews the session) without leaving the page, so nothing typed is lost.
-// At the limit the dialog says so but the page stays: a form posted now is kept across sign-in
+// At the limit the dialog closes and the page stays: a form posted now is kept across sign-in
 // (core/kept_forms.py), so sending the person away would be the only way to lose their work.
 
 function describe(seconds) {
@@ -33,9 +33,8 @@ export function initTimeoutWarning(dialog) {
   function update() {
     const left = Math.max(0, Math.round((endsAt - Date.now()) / 1000));
     if (left === 0) {
-      clearInterval(tick);
-      countdown.textContent =
-        "You have been signed out. What you have typed is kept: press its button and sign in again to get it back.";
+      // Signed out now: give the page back, so its button can still be pressed and what was typed kept.
+      close();
       return;
     }
     countdown.textContent = `For your security, we will sign you out in ${describe(left)}.`;
