@@ -45,6 +45,7 @@ def test_a_draft_posted_after_the_session_ended_comes_back_after_signing_in(clie
     back_to = kept_url(response)
     assert back_to.startswith(f"/audits/{draft.pk}/edit/?{KEPT_PARAMETER}=")
     assert snapshot() == before  # kept, not saved: the person checks it and saves
+    assert "We kept what you typed: sign in again" in client.get(response["Location"]).content.decode()
     client.force_login(author)
     page = client.get(back_to)
     assert page.status_code == 200
