@@ -26,6 +26,7 @@ from audits.staleness import StaleRecord
 from cases.choices import AccessAction
 from cases.services import access_log_record
 from core.csv_export import csv_response
+from core.kept_forms import keeps_typed_work, take_kept_form
 from core.paging import page_of, page_query, query_number
 from processes.models import Area, Process
 from workforce.models import Team
@@ -124,7 +125,11 @@ def _carry_current_version(form, error: StaleRecord) -> None:
 
 
 def _record_form_page(request, audit, *, amending):
-    form = AuditRecordForm(request.POST or None, audit=audit, owners=action_owner_choices(audit), amending=amending)
+    # After signing in again, what was typed before the session ended comes back to be checked and saved.
+    kept = take_kept_form(request) if request.method == "GET" else None
+    form = AuditRecordForm(request.POST or kept, audit=audit, owners=action_owner_choices(audit), amending=amending)
+    if kept is not None:
+        messages.info(request, "We kept what you typed; check it and save.")
     if request.method == "POST" and form.is_valid():
         arguments = form.service_arguments()
         action = request.POST.get("action", "save")
@@ -151,11 +156,12 @@ def _record_form_page(request, audit, *, amending):
             if amending or action == "submit":
                 return redirect(audit)
             return redirect("audits:audit_edit", pk=audit.pk)
-    status = 400 if form.errors else 200
+    status = 400 if request.method == "POST" and form.errors else 200
     template = "audits/audit_amend.html" if amending else "audits/audit_edit.html"
     return render(request, template, {"audit": audit, "form": form}, status=status)
 
 
+@keeps_typed_work
 @login_required
 @require_http_methods(["GET", "POST"])
 def audit_edit(request, pk):
@@ -169,6 +175,7 @@ def audit_edit(request, pk):
     return _record_form_page(request, audit, amending=False)
 
 
+@keeps_typed_work
 @login_required
 @require_http_methods(["GET", "POST"])
 def audit_amend_view(request, pk):

@@ -1,7 +1,7 @@
 // Builds the front end into static/: `npm run build`.
 //
 //   frontend/scss/application.scss  -> static/css/application.css (GOV.UK Frontend, Arial only)
-//   frontend/js/application.js      -> static/js/application.js
+//   frontend/js/*.js                -> static/js/ (application.js and the modules it imports)
 //   GOV.UK Frontend's JavaScript    -> static/js/govuk-frontend.min.js (+ source map)
 //   frontend/images/*               -> static/images/
 //
@@ -37,7 +37,9 @@ writeFileSync(join(output, "css", "application.css"), css.css + "\n");
 for (const name of ["govuk-frontend.min.js", "govuk-frontend.min.js.map"]) {
   copyFileSync(join(govukDist, name), join(output, "js", name));
 }
-copyFileSync(join(source, "js", "application.js"), join(output, "js", "application.js"));
+for (const name of readdirSync(join(source, "js"))) {
+  copyFileSync(join(source, "js", name), join(output, "js", name));
+}
 
 for (const name of readdirSync(join(source, "images"))) {
   copyFileSync(join(source, "images", name), join(output, "images", name));

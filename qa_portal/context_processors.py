@@ -18,6 +18,9 @@ def service(request):
         "NAV_AUDITS": signed_in and (may_see_cases(user) or _leads_a_process(user)),
         "NAV_DASHBOARD": signed_in and may_open_dashboard(user),
         "UNREAD_NOTIFICATIONS": _unread(user) if signed_in else 0,
+        # The timeout warning's clock (templates/inc/timeout_warning.html).
+        "SESSION_IDLE_SECONDS": settings.SESSION_COOKIE_AGE,
+        "SESSION_WARNING_SECONDS": min(settings.SESSION_WARNING_SECONDS, settings.SESSION_COOKIE_AGE),
     }
 
 

@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A long form posted after the session ended is kept for its owner across sign-in (core/kept_forms.py).
+    "core.kept_forms.KeepFormsOfExpiredSessionsMiddleware",
     # Nothing said to a signed-in person is stored by a browser or proxy (no-store, Vary: Cookie).
     "core.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -164,6 +166,13 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Signed-in pages warn this long before the idle limit, with a "Stay signed in" button (GOV.UK's
+# timeout warning); a form posted after the limit is kept this long for its owner to sign in again.
+SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 2 * 60)
+KEPT_FORM_SECONDS = env_int("KEPT_FORM_SECONDS", 24 * 60 * 60)
+# A post whose CSRF token no longer matches, from a signed-out person on a long form, is kept like one
+# that passed (qa_portal.views.csrf_failure); every other failure is the usual 403 page.
+CSRF_FAILURE_VIEW = "qa_portal.views.csrf_failure"
 
 # Lock a username from one address after 5 failures; the same user elsewhere can still sign in.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)

@@ -11,6 +11,7 @@ from workforce.views import ConfirmingPasswordResetConfirmView, ThrottledPasswor
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("session/keep-alive", views.session_keep_alive, name="session_keep_alive"),
     path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
     # Reset links are built from SITE_URL, not from the request's host, and state their lifetime;
     # requests past a limit per address and per client send nothing, and the worker sends the rest

@@ -3,15 +3,17 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
+from django.urls import Resolver404, resolve
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from audits.selectors import my_drafts, my_open_actions
 from cases.selectors import break_glass_unreviewed_count
+from core.kept_forms import sign_in_keeping_the_form
 from qa_portal.models import Heartbeat
 from qa_portal.services import BEAT_HEARTBEAT
 from timeliness.selectors import escalated_due_items, my_due_items, team_due_items
@@ -63,6 +65,30 @@ def permission_denied(request, exception=None):
     # The account rules' refusals say why in plain words; other 403s say nothing about what exists.
     reason = str(exception) if isinstance(exception, AccountRefused) else ""
     return render(request, "errors/403.html", {"reason": reason}, status=403)
+
+
+def csrf_failure(request, reason=""):
+    """A refused post. From a signed-out person on a long form (their session ended, and with it the
+    token the form carried) it is kept for its owner and they are sent to sign in
+    (core/kept_forms.py); the owner comes from the session cookie, which SameSite keeps off another
+    site's posts, so a forged post keeps nothing for anyone. Every other refusal is the 403 page."""
+    user = getattr(request, "user", None)
+    if request.method == "POST" and not (user and user.is_authenticated):
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            match = None
+        if match is not None and getattr(match.func, "keeps_typed_work", False):
+            return sign_in_keeping_the_form(request)
+    return render(request, "errors/403.html", {"reason": ""}, status=403)
+
+
+@login_required
+@require_POST
+def session_keep_alive(request):
+    """ "Stay signed in" on the timeout warning: any signed-in request renews the session
+    (SESSION_SAVE_EVERY_REQUEST), so this only answers; 204, nothing to show."""
+    return HttpResponse(status=204)
 
 
 def page_not_found(request, exception=None):

@@ -92,6 +92,8 @@ ROWS = [
     ("home", "home", "/", EVERYONE),
     # The load balancer's probe: open to all, signed in or not.
     ("health check", "healthz", "/healthz", EVERYONE, "get", OK),
+    # The timeout warning's "Stay signed in": any signed-in person renews their session; nothing to show.
+    ("stay signed in", "session_keep_alive", "/session/keep-alive", dict.fromkeys(ROLE_NAMES, 204), "post"),
     ("process page", "processes:process_detail", "/processes/aa-core-groups/", EVERYONE),
     ("missing process page", "processes:process_detail", "/processes/no-such-process/", record_page()),
     ("process list", "processes:process_list", "/processes/", EVERYONE),

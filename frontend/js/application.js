@@ -5,6 +5,10 @@
 // template sets with an inline snippet are set here instead. Reaching this line already proves module
 // support, which is what the snippet tests for.
 import { initAll } from "./govuk-frontend.min.js";
+import { initTimeoutWarning } from "./session-timeout.js";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
+
+const timeoutWarning = document.querySelector('[data-module="app-timeout-warning"]');
+if (timeoutWarning) initTimeoutWarning(timeoutWarning);
