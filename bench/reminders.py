@@ -91,7 +91,8 @@ def _items(count: int, process, worker_ids: list[int], seed: int) -> None:
     tables = [model._meta.db_table for model in (Reminder, Notification, DueItem)]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+            history = [model.history.model._meta.db_table for model in (Reminder, Notification)]
+            cursor.execute(f"TRUNCATE {', '.join(tables + history)} CASCADE")
             for start in range(0, count, ITEM_BATCH):
                 with cursor.cursor.copy(
                     f"COPY {tables[2]} (key, process_id, responsible_id, due_on, created_at, updated_at, source,"

@@ -13,7 +13,8 @@ Scenarios add themselves to SCENARIOS; each takes the parsed arguments:
   reminders  send_reminders at --reminder-items open due items: time, queries per digest, peak memory,
              reminders, emails (bench/reminders.py);
   case_import  a browser case import of --import-rows new cases, checked and written by the worker's
-             task bodies: each step's time and queries (bench/case_import.py). Not in the default run.
+             task bodies: each step's time, peak memory (tracemalloc) and queries, beside the catalogue
+             load's in the same run (bench/case_import.py). Not in the default run.
 """
 
 import argparse

@@ -2,7 +2,8 @@
 
 The whole file is read and validated before anything is written; problems are collected, not raised one
 at a time, so an administrator sees every mistake in one go as "line N: column: problem". Line numbers
-are the file's own lines (the header is line 1), so a spreadsheet shows the same row.
+are record numbers as a spreadsheet shows its rows: the header is line 1 and each record is one line,
+however many newlines its quoted cells hold (a multi-line name is still one row).
 
 Messages never quote a child's name: a problem with child_name says what is wrong, not what was written.
 Applying a plan is cases.services.case_import_apply; docs/case-import.md describes the format.
@@ -115,7 +116,12 @@ class CaseRow(BaseModel):
     @field_validator("reference", mode="before")
     @classmethod
     def _reference(cls, value: str) -> str:
-        return _text(value, max_length=40, required=True)
+        reference = _text(value, max_length=40, required=True)
+        # A reference is typed, searched and shown on one line: a newline, tab or control character is a
+        # mistake of the export, not part of the reference.
+        if not reference.isprintable():
+            raise ValueError("must be on one line, without tabs or control characters")
+        return reference
 
     @field_validator("child_name", mode="before")
     @classmethod
@@ -178,6 +184,8 @@ class CaseRow(BaseModel):
     @classmethod
     def _closed_on(cls, value: str, info: ValidationInfo) -> date | None:
         closed_on = _date(value)
+        if closed_on is not None and closed_on > timezone.localdate():
+            raise ValueError(f"{value.strip()!r} is in the future")
         status = info.data.get("status")
         if status == CaseStatus.CLOSED and closed_on is None:
             raise ValueError("is required when the status is closed")
@@ -197,6 +205,11 @@ class CaseRow(BaseModel):
     @classmethod
     def _episode_start(cls, value: str, info: ValidationInfo) -> date | None:
         start = _date(value)
+        if start is not None and start > timezone.localdate():
+            raise ValueError(f"{value.strip()!r} is in the future")
+        born = info.data.get("date_of_birth")
+        if start is not None and born is not None and start < born:
+            raise ValueError(f"{value.strip()!r} is before date_of_birth")
         if "episode_kind" not in info.data:
             return start  # the kind is wrong; that is the problem to report
         kind = info.data["episode_kind"]
@@ -308,6 +321,19 @@ def decode_csv(data: bytes) -> str:
         raise CaseImportError([f"the file is not UTF-8 text (byte {exc.start + 1} cannot be read)"]) from exc
 
 
+def count_rows(text: str) -> int:
+    """The file's rows, the header and blank rows aside, as the checks count them (a quoted cell's
+    newlines stay inside its row). A file that is not valid CSV counts its rows up to the fault."""
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    rows = 0
+    try:
+        for cells in reader:
+            rows += any(cell.strip() for cell in cells)
+    except csv.Error:
+        pass  # the check reports the fault with its line
+    return max(rows - 1, 0)
+
+
 def refuse_nul_characters(text: str) -> None:
     """Raise CaseImportError naming the line and column of every NUL character (byte 0) in the file.
 
@@ -318,10 +344,10 @@ def refuse_nul_characters(text: str) -> None:
     problems: list[tuple[int, str]] = []
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     header: list[str] = []
-    start = 1
+    start = 1  # the record being read, numbered as _read_lines numbers them
     try:
         for cells in reader:
-            number, start = start, reader.line_num + 1
+            number, start = start, start + 1
             if not header:
                 header = [cell.strip() for cell in cells]
                 problems += [
@@ -408,10 +434,11 @@ def _read_lines(text: str) -> tuple[list[Line], list[tuple[int, str]]]:
         raise CaseImportError(_messages(problems))
 
     raw: list[tuple[int, dict[str, str]]] = []
-    start = reader.line_num + 1
+    # Records, not physical lines (reader.line_num): a quoted cell's newlines stay inside its one row.
+    start = 2
     try:
         for cells in reader:
-            number, start = start, reader.line_num + 1
+            number, start = start, start + 1
             if not any(cell.strip() for cell in cells):
                 continue  # blank lines (often at the end of a file) are not rows
             if len(cells) != len(header):

@@ -20,7 +20,7 @@ import logging
 from django.core.cache import cache
 from django.utils import timezone
 
-from cases.case_import import CaseImportError, CaseImportPlan, case_import_plan
+from cases.case_import import CaseImportError, CaseImportPlan, case_import_plan, count_rows
 from cases.choices import ImportStatus
 from cases.models import CaseImportJob
 from cases.services import case_import_apply
@@ -64,7 +64,7 @@ def _end(job: CaseImportJob, status: str, **fields) -> None:
 def case_import_job_create(*, actor, source: str, text: str) -> CaseImportJob:
     """Keep an uploaded file for the worker to check (the caller queues cases.tasks.case_import_check:
     the tasks module wraps this one, so this one does not import it)."""
-    lines = max(sum(1 for line in text.splitlines() if line.strip()) - 1, 0)
+    lines = count_rows(text)
     return CaseImportJob.objects.create(created_by=actor, source=source[:255], text=text, lines=lines)
 
 

@@ -11,12 +11,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from cases import signals
-from cases.case_import import case_import_plan
+from cases.case_import import CaseImportError, case_import_plan
 from cases.choices import AccessAction, BreakGlassOutcome
 from cases.models import (
     AccessLogEntry,
@@ -231,7 +231,7 @@ def case_import_apply(*, actor, plan, progress=None):
     permission = view_case_permission()
     for start in range(0, len(new), IMPORT_PROGRESS_EVERY):
         batch = new[start : start + IMPORT_PROGRESS_EVERY]
-        _cases_create(batch, actor=actor, reason=reason, permission=permission)
+        _cases_create_or_refuse(batch, actor=actor, reason=reason, permission=permission)
         done += len(batch)
         if progress is not None:
             progress(done, total)
@@ -263,6 +263,31 @@ def case_import_apply(*, actor, plan, progress=None):
     # Once for the whole file: the receivers move every moved case's work in a few queries.
     case_moves_announce(moves, actor=actor, reason=reason)
     return plan
+
+
+# How many of the references another writer added meanwhile the message names.
+MEANWHILE_SHOWN = 20
+
+
+def _cases_create_or_refuse(changes, *, actor, reason: str, permission: Permission) -> None:
+    """_cases_create, or CaseImportError when another writer (the same file imported twice at once, or
+    a person) committed one of these references after the plan was made: the unique reference refuses
+    the insert, and the administrator gets plain words rather than a traceback. Nothing is written: the
+    error rolls back the whole import."""
+    try:
+        with transaction.atomic():  # a savepoint, so the references can be read after the refusal
+            _cases_create(changes, actor=actor, reason=reason, permission=permission)
+    except IntegrityError:
+        wanted = [change.reference for change in changes]
+        added = sorted(Case.objects.filter(reference__in=wanted).values_list("reference", flat=True))
+        if not added:
+            raise  # another constraint: a fault, not a race
+        shown = ", ".join(added[:MEANWHILE_SHOWN]) + (
+            f" and {len(added) - MEANWHILE_SHOWN} more" if len(added) > MEANWHILE_SHOWN else ""
+        )
+        raise CaseImportError(
+            [f"these cases were added meanwhile (by another import or a person): {shown}; re-check the file"]
+        ) from None
 
 
 def _cases_create(changes, *, actor, reason: str, permission: Permission) -> None:

@@ -39,7 +39,11 @@ def test_the_list_benchmarks_compare_each_list_with_the_home_page_for_both_users
     assert lists and all(line["status"] == 200 and line["median_ms"] > 0 for line in lists)
 
 
-def test_the_case_import_benchmark_checks_and_writes_every_row():
-    (line,) = [line for line in run_bench("case_import", "--import-rows", "20") if line["bench"] == "case_import"]
+def test_the_case_import_benchmark_writes_every_row_and_reports_peak_memory_beside_the_catalogue_load():
+    figures = {line["bench"]: line for line in run_bench("case_import", "--import-rows", "20")}
+    line, catalogue = figures["case_import"], figures["catalogue_load"]
     assert (line["rows"], line["cases"], line["status"]) == (20, 20, "done")
     assert line["check_seconds"] >= 0 and line["write_seconds"] > 0 and line["queries"] > 0
+    assert line["check_peak_mb"] > 0 and line["write_peak_mb"] > 0
+    assert catalogue["tables"] == 9 and catalogue["processes"] > 0
+    assert catalogue["seconds"] > 0 and catalogue["peak_mb"] > 0 and catalogue["queries"] > 0

@@ -167,6 +167,7 @@ def test_an_upgrade_keeps_every_row_grant_and_history_record_and_a_downgrade_giv
     assert_every_row_is_read_back(before)
     assert_each_content_type_moved_with_its_model(content_types_before, old_labels)
     assert_the_named_rows_read_as_before(rows)
+    assert_reminders_and_notifications_start_their_history_where_the_upgrade_found_them()
     assert_the_grants_still_reach_their_cases(rows)
     # The trigger check writes an audit; it is rolled back so the downgrade starts from the upgraded rows.
     with transaction.atomic():
@@ -204,6 +205,17 @@ def assert_each_content_type_moved_with_its_model(content_types_before, old_labe
     assert ContentType.objects.get_for_model(global_apps.get_model("cases", "Case")).pk == old_id_of(
         content_types_before, ("audits", "case")
     )
+
+
+def assert_reminders_and_notifications_start_their_history_where_the_upgrade_found_them():
+    """timeliness 0005: each reminder and notification written before they kept history has one "+" row."""
+    from timeliness.models import Notification, Reminder
+
+    for model in (Reminder, Notification):
+        assert model.objects.exists()
+        for row in model.objects.all():
+            (history,) = row.history.all()
+            assert history.history_type == "+" and history.history_change_reason.startswith("History starts here")
 
 
 def old_id_of(content_types, pair):

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from core.models import BaseModel
+from core.models import BaseModel, History
 from timeliness.choices import DueSource, DueStatus, ReminderStage
 
 
@@ -111,7 +111,11 @@ class Reminder(models.Model):
     is inserted in the transaction that sends the digest and committed after the email goes, so
     overlapping runs and retries never send a stage to a person twice, and a failed send leaves no row;
     every head of service has their own row of an escalation to the heads. `digest` names the digest
-    a row went out in (one per person per run)."""
+    a row went out in (one per person per run).
+
+    Not a BaseModel (no updated_at: a row is never changed once sent), but with a history table: each
+    row's "+" history row names the task that sent it (timeliness.reminders.REMINDERS_REASON), written
+    set-based beside the rows themselves."""
 
     # The unique constraint leads with due_item and the indexes below with recipient: no separate
     # foreign-key indexes (a first run inserts millions of rows, and each index costs every insert).
@@ -121,6 +125,8 @@ class Reminder(models.Model):
     claimed_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     digest = models.UUIDField(null=True, blank=True, editable=False)
+
+    history = History()
 
     class Meta:
         db_table = "audits_reminder"
@@ -143,7 +149,8 @@ class Reminder(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app message (the header shows the unread count)."""
+    """An in-app message (the header shows the unread count). Its history says who wrote it (the
+    reminders task, by its change reason) and when its reader marked it read (the reader is the user)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -151,6 +158,8 @@ class Notification(models.Model):
     body = models.TextField()
     url = models.CharField(max_length=300, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+
+    history = History()
 
     class Meta:
         db_table = "audits_notification"

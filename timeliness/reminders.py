@@ -32,9 +32,11 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from cases.scope import line_reports_q
 from core import emails
+from core.history import save_with_history
 from processes.roles import Capability, role_keys_with
 from processes.schedules import closure_days
 from processes.timescales import add_working_days, is_working_day
@@ -42,6 +44,9 @@ from timeliness.choices import DueStatus, ReminderStage
 from timeliness.models import DueItem, Notification, Reminder
 
 RECIPIENTS_PER_READ = 500  # users loaded per query in the send step
+# The change reason of the history rows the task writes (no person acts: history_user is empty).
+REMINDERS_REASON = "send_reminders (timeliness.tasks.send_reminders_task)"
+READ_REASON = "Marked as read"
 # The first key of the per-person advisory locks (pg_try_advisory_xact_lock(space, user id)): "REMI".
 ADVISORY_LOCK_SPACE = 0x52454D49
 
@@ -148,8 +153,18 @@ def notification_list(*, user):
     return Notification.objects.filter(user=user).order_by("-created_at", "-pk")
 
 
+@transaction.atomic
 def notifications_mark_read(*, user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    """Mark the user's unread notifications read, each with a "~" history row naming them."""
+    unread = list(Notification.objects.filter(user=user, read_at__isnull=True).select_for_update())
+    now = timezone.now()
+    for notification in unread:
+        notification.read_at = now
+    if not unread:
+        return 0
+    return bulk_update_with_history(
+        unread, Notification, ["read_at"], default_user=user, default_change_reason=READ_REASON
+    )
 
 
 #
@@ -174,6 +189,23 @@ def _claim_sql(rows, *, stage: str, recipient_id: int, at, digest: uuid.UUID) ->
     )
     digest = Reminder._meta.get_field("digest").get_db_prep_value(digest, connection)
     return sql, [stage, recipient_id, at, at, digest, *params]
+
+
+def _history_sql(*, recipient_id: int, at, digest: uuid.UUID) -> tuple[str, list]:
+    """INSERT ... SELECT of the "+" history rows of the reminders one digest has just inserted (found by
+    recipient, time and digest id, as _digest_send reads them back): set-based, as the claims are, so
+    history costs one statement per digest, not one per row. Portable SQL (PostgreSQL and SQLite)."""
+    table, history = Reminder._meta.db_table, Reminder.history.model._meta.db_table
+    # Table and column names come from the models, not from input.
+    tracked = ", ".join(connection.ops.quote_name(field.column) for field in Reminder.history.model.tracked_fields)
+    sql = (
+        f"INSERT INTO {history} ({tracked}, history_date, history_change_reason, history_type, "  # noqa: S608
+        f"history_user_id) SELECT {tracked}, %s, %s, '+', NULL FROM {table} "
+        "WHERE recipient_id = %s AND sent_at = %s AND digest = %s"
+    )
+    at = connection.ops.adapt_datetimefield_value(at)
+    digest = Reminder._meta.get_field("digest").get_db_prep_value(digest, connection)
+    return sql, [at, REMINDERS_REASON, recipient_id, at, digest]
 
 
 def _claims(user_id: int, t: Thresholds, *, is_head: bool) -> list[tuple[str, object]]:
@@ -385,18 +417,20 @@ def _digest_send(user, *, t: Thresholds, is_head: bool, late: WorkingDaysLate, l
             sent += max(cursor.rowcount, 0)
         if not sent:
             return 0
+        cursor.execute(*_history_sql(recipient_id=user.pk, at=now, digest=digest))
         rows = Reminder.objects.filter(recipient_id=user.pk, sent_at=now, digest=digest)
         context = _digest_context(user, rows, today=t.today, late=late, links=links)
         if user.email:
             emails.send("reminder-digest", to=user.email, context=context)
         count, overdue = context["count"], context["overdue"]
         subject = f"{count} reminder{'s' if count != 1 else ''}" + (f", {overdue} overdue" if overdue else "")
-        Notification.objects.create(
+        notification = Notification(
             user=user,
             subject=subject[:200],
             body=_notification_body(context),
             url=reverse("timeliness:notification_list"),
         )
+        save_with_history(notification, actor=None, reason=REMINDERS_REASON, validate=False)
     return sent
 
 

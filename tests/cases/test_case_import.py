@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, Episode
 from processes.models import Area, Role
@@ -315,6 +316,16 @@ BAD_ROWS = [
     ("child_in_need,2024-01-10", "child_in_need,", "line 3: episode_start: is required when episode_kind is given"),
     ("child_in_need,2024-01-10", ",2024-01-10", "line 3: episode_start: must be empty when episode_kind is empty"),
     ("2024-01-10,", "2024-01-10,2024-01-09", "line 3: episode_end: '2024-01-09' is before episode_start"),
+    ("C-0002,", '"C-00\n02",', "line 3: reference: must be on one line, without tabs or control characters"),
+    ("C-0002,", "C-00\t02,", "line 3: reference: must be on one line, without tabs or control characters"),
+    ("C-0002,", "C-00\x0702,", "line 3: reference: must be on one line, without tabs or control characters"),
+    ("open,", "closed,2999-01-01", "line 3: closed_on: '2999-01-01' is in the future"),
+    ("child_in_need,2024-01-10", "child_in_need,2999-01-10", "line 3: episode_start: '2999-01-10' is in the future"),
+    (
+        "child_in_need,2024-01-10",
+        "child_in_need,2015-03-03",
+        "line 3: episode_start: '2015-03-03' is before date_of_birth",
+    ),
     (
         "C-0002,Ada Example,2015-03-04",
         "C-0001,Ada Example,2015-03-05",
@@ -395,13 +406,36 @@ def test_a_missing_file_is_refused(people, tmp_path):
         run(tmp_path / "nowhere.csv")
 
 
-def test_line_numbers_count_the_lines_of_a_quoted_value_that_spans_two(people, tmp_path):
+def test_line_numbers_are_spreadsheet_rows_so_a_quoted_value_over_two_lines_is_one_row(people, tmp_path):
     row = GOOD_ROW.replace("C-0001,Ada Example", 'C-0001,"Ada\nExample"')
     bad = GOOD_ROW.replace("C-0001", "C-0002").replace("open,", "shut,")
 
     problems = problems_of(write(tmp_path, f"{HEADER}\n{row}\n{bad}\n"))
 
-    assert problems == ["line 4: status: 'shut' is not a status; write open or closed"]
+    assert problems == ["line 3: status: 'shut' is not a status; write open or closed"]
+
+
+def test_the_fourth_record_after_multi_line_names_is_reported_as_row_5_however_many_newlines_came_before(
+    people, tmp_path
+):
+    first = GOOD_ROW.replace("C-0001,Ada Example", 'C-0001,"Ada\r\nMiddle\nExample"')
+    second = GOOD_ROW.replace("C-0001,Ada Example", 'C-0002,"Bo\n\nExample"')
+    third = GOOD_ROW.replace("C-0001", "C-0003")
+    fourth = GOOD_ROW.replace("C-0001", "C-0004").replace("open,", "shut,")
+
+    problems = problems_of(write(tmp_path, f"{HEADER}\n{first}\n{second}\n{third}\n{fourth}\n"))
+
+    assert problems == ["line 5: status: 'shut' is not a status; write open or closed"]
+
+
+def test_an_episode_may_start_on_the_day_of_birth_and_a_case_close_today(people, tmp_path):
+    today = timezone.localdate().isoformat()
+    row = GOOD_ROW.replace("open,,child_in_need,2024-01-10", f"closed,{today},child_in_need,2015-03-04")
+
+    run(write(tmp_path, f"{HEADER}\n{row}\n"))
+
+    case = Case.objects.get(reference="C-0001")
+    assert (case.closed_on.isoformat(), case.episodes.get().start) == (today, date(2015, 3, 4))
 
 
 def test_a_nul_in_the_header_is_named_with_its_column(people, tmp_path):

@@ -47,6 +47,15 @@ def test_a_checked_job_waits_for_the_administrator_with_its_counts(people):  # n
 
 
 @pytest.mark.django_db
+def test_a_job_counts_rows_as_a_spreadsheet_does_so_a_multi_line_name_is_one_row(people):  # noqa: F811
+    header, first, *rest = GOOD.read_text(encoding="utf-8").splitlines()
+    cells = first.split(",")
+    cells[1] = f'"{cells[1]}\nsecond line"'
+    job = new_job(people["admin"], "\n".join([header, ",".join(cells), *rest, "", ""]))
+    assert job.lines == 4
+
+
+@pytest.mark.django_db
 def test_the_worker_writes_a_claimed_job_and_reports_progress_on_the_way(people, monkeypatch):  # noqa: F811
     count = 2 * IMPORT_PROGRESS_EVERY + 7
     job = new_job(people["admin"], cases_csv(count))
