@@ -1,7 +1,8 @@
 """The Celery application, and the one place that lists every periodic task.
 
-Beat runs with django-celery-beat's database scheduler: the entries below are written to the
-database when beat starts, and an administrator can change their timing in the admin.
+Beat runs with django-celery-beat's database scheduler (qa_portal/scheduler.py): the entries below
+are written to the database when beat starts and finds them missing, and an administrator can change
+their timing in the admin, which a restart keeps.
 
 Expiry: only tasks that run again soon (the heartbeat, the dashboard refresh) expire; the next run
 does their work. Planning, reminders and samples never expire: they are idempotent and safe to run
