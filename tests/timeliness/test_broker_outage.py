@@ -2,8 +2,10 @@
 submission's transaction, not through Redis); /healthz says the broker is down; the nightly planning
 repairs what a lost task left undone."""
 
+import os
 from contextlib import contextmanager
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -31,7 +33,9 @@ def broker_down():
     app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_connection_timeout = NOTHING_LISTENS, False, 1
     forget_connections()
     try:
-        yield
+        # Celery reads CELERY_BROKER_URL from the environment before its configuration (CI sets it).
+        with mock.patch.dict(os.environ, {"CELERY_BROKER_URL": NOTHING_LISTENS}):
+            yield
     finally:
         app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_connection_timeout = before
         forget_connections()
