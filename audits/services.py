@@ -141,9 +141,11 @@ def audit_drafts_follow_cases(*, case_ids: list[int], actor, reason: str = "") -
 
 
 def _plan_after(audit: Audit) -> None:
-    """Once committed: tell the apps above (timeliness meets the due item this record satisfies and
-    plans what falls due next)."""
-    transaction.on_commit(lambda: audit_submitted.send(sender=Audit, audit_id=audit.pk))
+    """Tell the apps above, inside this transaction (timeliness meets the due item this record
+    satisfies and plans what falls due next). Not on commit through the broker: a record committed
+    while Redis was down would leave its item open for good; in the transaction, the record and its
+    due items commit together or not at all."""
+    audit_submitted.send(sender=Audit, audit_id=audit.pk)
 
 
 def _check_in_scope(actor, audit: Audit) -> None:

@@ -1,7 +1,14 @@
 """The Celery application, and the one place that lists every periodic task.
 
-Beat runs with django-celery-beat's database scheduler: the entries below are written to the
-database when beat starts, and an administrator can change their timing in the admin.
+Beat runs with django-celery-beat's database scheduler (qa_portal/scheduler.py): the entries below
+are written to the database when beat starts and finds them missing, and an administrator can change
+their timing in the admin, which a restart keeps.
+
+Expiry: only tasks that run again soon (the heartbeat, the dashboard refresh) expire; the next run
+does their work. Planning, reminders and samples never expire: they are idempotent and safe to run
+late, and a task that a killed worker held unacknowledged comes back only after the broker's
+visibility timeout (CELERY_VISIBILITY_TIMEOUT), which an expiry of that length or less would turn into
+a discarded task and a day without reminders (tests/qa_portal/test_beat_schedule.py holds the rule).
 """
 
 import os
@@ -26,13 +33,11 @@ app.conf.beat_schedule = {
     "plan-due-items": {
         "task": "timeliness.tasks.plan_due_items_nightly",
         "schedule": crontab(minute=30, hour=1),
-        "options": {"expires": 6 * 3600},
     },
     # 07:00 Monday to Friday, after planning: https://crontab.guru/#0_7_*_*_1-5
     "send-reminders": {
         "task": "timeliness.tasks.send_reminders_task",
         "schedule": crontab(minute=0, hour=7, day_of_week="mon-fri"),
-        "options": {"expires": 3600},
     },
     # Every 10 minutes: https://crontab.guru/#*/10_*_*_*_* (the dashboard shows how fresh its figures are)
     "refresh-dashboard": {
@@ -44,6 +49,5 @@ app.conf.beat_schedule = {
     "draw-samples": {
         "task": "timeliness.tasks.draw_samples_task",
         "schedule": crontab(minute=30, hour=2, day_of_month=1),
-        "options": {"expires": 24 * 3600},
     },
 }

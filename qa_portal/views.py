@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from audits.selectors import my_drafts, my_open_actions
 from cases.selectors import break_glass_unreviewed_count
 from core.kept_forms import sign_in_keeping_the_form
+from qa_portal.celery import app
 from qa_portal.models import Heartbeat
 from qa_portal.services import BEAT_HEARTBEAT
 from timeliness.selectors import escalated_due_items, my_due_items, team_due_items
@@ -41,10 +42,23 @@ def home(request):
     )
 
 
+def broker_answers() -> bool:
+    """Whether the Celery broker accepts a connection: one try, no retry, within a second (/healthz answers fast)."""
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=0, timeout=1)
+    except Exception:  # any transport's failure to connect means the same thing here
+        return False
+    return True
+
+
 @require_GET
 @never_cache
 def healthz(request):
-    """200 with JSON when the database answers, 503 when it does not; shows when beat last ran."""
+    """200 with JSON when the database answers, 503 when it does not; shows when beat last ran and
+    whether the broker answers. A broker outage keeps 200 (the web pages work without it: submissions
+    do their due-item work in their own transaction) and says "degraded", so monitoring sees it while
+    the load balancer keeps the web process in service."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -52,10 +66,12 @@ def healthz(request):
         beat = Heartbeat.objects.filter(name=BEAT_HEARTBEAT).values_list("last_seen_at", flat=True).first()
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    broker = broker_answers()
     return JsonResponse(
         {
-            "status": "ok",
+            "status": "ok" if broker else "degraded",
             "database": "ok",
+            "broker": "ok" if broker else "unavailable",
             "beat_last_seen_at": beat.isoformat() if beat else None,
         }
     )

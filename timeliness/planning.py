@@ -27,7 +27,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from audits.choices import AuditStatus
 from audits.models import Audit
@@ -203,6 +203,7 @@ def plan_due_items(*, today: date, horizon_days: int = 90, actor=None, stats: Pl
                     flush()
         flush()
     plan_after_records(horizon=horizon, actor=actor)
+    repair_due_items(actor=actor)
     stats.seconds = time.perf_counter() - started
     return stats.created
 
@@ -382,17 +383,62 @@ def due_items_satisfy(*, audit: Audit, actor=None) -> DueItem | None:
 
 
 @transaction.atomic
-def due_items_cancel_after(*, episode: Episode, actor=None) -> int:
+def due_items_cancel_after(*, episode: Episode, actor=None, planned_before=None) -> int:
     """Cancel the episode's open rule items due after it ended, each with a history row; returns how many.
-    An episode has at most a few hundred items after its end, so they are read and written back."""
+    An episode has at most a few hundred items after its end, so they are read and written back.
+    `planned_before` (a time) limits it to items planned by then (the repair's rule)."""
     if episode.end is None:
         return 0
-    items = list(
-        DueItem.objects.filter(
-            episode=episode, source=DueSource.RULE, status=DueStatus.OPEN, due_on__gt=episode.end
-        ).select_for_update()
+    items = DueItem.objects.filter(
+        episode=episode, source=DueSource.RULE, status=DueStatus.OPEN, due_on__gt=episode.end
     )
+    if planned_before is not None:
+        items = items.filter(created_at__lte=planned_before)
+    items = list(items.select_for_update())
     for item in items:
         item.status = DueStatus.CANCELLED
     reason = f"Episode ended on {episode.end:%d/%m/%Y} (cancel_after_episode_end)"
     return due_items_change(items, fields=["status"], actor=actor, reason=reason)
+
+
+#
+# Repair: what a lost task left undone
+#
+
+
+def repair_due_items(*, actor=None) -> tuple[int, int]:
+    """Do what a submission or an episode's end should have done and did not (a task lost while the
+    broker was down, a worker killed before an upgrade): meet the open items whose satisfying record
+    exists, and cancel the items an ended episode left open. Returns (items met, items cancelled).
+
+    A record meets an item only if the item was open when the record was submitted (created no later),
+    as due_items_satisfy would have then: a record never meets an occurrence planned after it. An
+    episode's items are cancelled only if they were planned before its end was recorded (its last
+    change), as cancel_after_episode_end would have then. Both reads use the indexes planning uses,
+    and nothing is done twice: a second run finds nothing."""
+    open_then = DueItem.objects.filter(
+        process=OuterRef("process"), status=DueStatus.OPEN, created_at__lte=OuterRef("submitted_at")
+    )
+    unmet = Audit.objects.filter(status__in=SUBMITTED, held_on__isnull=False, submitted_at__isnull=False).exclude(
+        Exists(DueItem.objects.filter(satisfied_by=OuterRef("pk")))
+    )
+    unmet = unmet.filter(
+        Q(case__isnull=False, staff_member__isnull=True)
+        & Exists(open_then.filter(case=OuterRef("case"), staff_member__isnull=True))
+        | Q(case__isnull=True, staff_member__isnull=False)
+        & Exists(open_then.filter(staff_member=OuterRef("staff_member"), case__isnull=True))
+    )
+    met = 0
+    for audit in unmet.order_by("submitted_at", "pk").iterator(chunk_size=500):
+        met += due_items_satisfy(audit=audit, actor=actor) is not None
+    left_open = DueItem.objects.filter(
+        source=DueSource.RULE,
+        status=DueStatus.OPEN,
+        episode__end__isnull=False,
+        due_on__gt=F("episode__end"),
+        created_at__lte=F("episode__updated_at"),
+    )
+    cancelled = 0
+    for episode in Episode.objects.filter(pk__in=left_open.values("episode_id")).order_by("pk").iterator():
+        cancelled += due_items_cancel_after(episode=episode, actor=actor, planned_before=episode.updated_at)
+    return met, cancelled

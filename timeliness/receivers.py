@@ -1,27 +1,44 @@
 """What timeliness does when the apps below it report an event (connected in TimelinessConfig.ready).
 
-audit_submitted and episode_ended come after the sender's transaction committed, and their receivers
-hand the work to a Celery task: the record or episode is saved whatever happens to its due items, and
-a failed task is retried. case_responsibility_changed comes inside the transaction that moves the
-cases, and its receiver moves their due items there and then: the move and its work commit together.
+audit_submitted and case_responsibility_changed come inside the sender's transaction, and their
+receivers do the work there and then: a submitted record and the due item it meets (and the next one
+it plans) commit together, with no broker in between, so a Redis outage can neither lose the work nor
+turn a committed submission into an error page.
+
+episode_ended comes after the sender's transaction committed (an import may end thousands of episodes
+in one transaction); its receiver tries to hand the work to a Celery task. The database stays the
+source of truth: if the broker is down the error is logged, not raised (the episode is saved), and the
+nightly plan_due_items cancels whatever an ended episode left open (planning.repair_due_items).
 """
 
-from django.dispatch import receiver
+import logging
 
+from django.dispatch import receiver
+from kombu.exceptions import OperationalError
+
+from audits.models import Audit
 from audits.signals import audit_submitted
 from cases.signals import case_responsibility_changed, episode_ended
 from timeliness.case_moves import due_items_follow_cases
-from timeliness.tasks import cancel_after_episode_end, plan_after_submit
+from timeliness.planning import due_items_satisfy
+from timeliness.tasks import cancel_after_episode_end
+
+logger = logging.getLogger(__name__)
 
 
 @receiver(audit_submitted, dispatch_uid="timeliness.plan_after_submit")
 def plan_after_audit_submitted(sender, *, audit_id: int, **kwargs) -> None:
-    plan_after_submit.delay(audit_id)
+    audit = Audit.objects.filter(pk=audit_id).first()
+    if audit is not None:
+        due_items_satisfy(audit=audit)
 
 
 @receiver(episode_ended, dispatch_uid="timeliness.cancel_after_episode_end")
 def cancel_after_episode_ended(sender, *, episode_id: int, **kwargs) -> None:
-    cancel_after_episode_end.delay(episode_id)
+    try:
+        cancel_after_episode_end.delay(episode_id)
+    except OperationalError:
+        logger.exception("Broker unavailable: episode %s's later items wait for the nightly plan_due_items", episode_id)
 
 
 @receiver(case_responsibility_changed, dispatch_uid="timeliness.due_items_follow_cases")

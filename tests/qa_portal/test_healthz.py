@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 def test_healthz_answers_200_with_json_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "beat_last_seen_at": None}
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok", "beat_last_seen_at": None}
 
 
 def test_healthz_needs_no_sign_in_and_is_never_cached(client):

@@ -19,7 +19,7 @@ from timeliness.choices import DueStatus
 from timeliness.models import DueItem
 from timeliness.planning import PLAN_REASON, plan_due_items
 from timeliness.samples import draw_samples
-from timeliness.tasks import cancel_after_episode_end, plan_after_submit
+from timeliness.tasks import cancel_after_episode_end
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue_once")]
 
@@ -41,7 +41,6 @@ def every_kind_of_write(cast):
     audit = audit_start(actor=chair, process=review, case=case)
     audit_save(actor=chair, audit=audit, **complete(audit, conference=conference_values()))
     audit_submit(actor=chair, audit=audit)
-    plan_after_submit.delay(audit.pk)  # as audit_submit's on_commit does
 
     looked_after = Episode.objects.get(case=cast.cases["cic"], kind="looked_after")
     looked_after.end = date(2026, 6, 30)
