@@ -1,11 +1,12 @@
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout
+from crispy_forms_gds.layout import Field, Layout
 from django import forms
 from django.conf import settings
 
 from cases.case_import import CaseImportError, decode_csv, refuse_nul_characters
 from cases.choices import BreakGlassOutcome
 from cases.services import break_glass_reason_problem
+from core.buttons import write_button
 from core.uploads import FileUploadForm
 
 
@@ -29,7 +30,7 @@ class CaseImportForm(FileUploadForm):
         super().__init__(*args, **kwargs)
         self.max_bytes = settings.CASE_IMPORT_MAX_MB * 1024 * 1024
         self.size_error = f"The CSV file must be smaller than {settings.CASE_IMPORT_MAX_MB} MB"
-        self.helper.layout = Layout(Field("file"), Button("submit", "Check the file"))
+        self.helper.layout = Layout(Field("file"), write_button("Check the file"))
 
     def read(self, name, data):
         text = decode_csv(data)
@@ -65,7 +66,7 @@ class BreakGlassForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        self.helper.layout = Layout(Field("reference"), Field("reason"), Button("submit", "Open the case"))
+        self.helper.layout = Layout(Field("reference"), Field("reason"), write_button("Open the case"))
 
     def clean_reason(self):
         problem = break_glass_reason_problem(self.cleaned_data["reason"])
@@ -95,6 +96,4 @@ class BreakGlassReviewForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            Field("review_outcome"), Field("review_note"), Button("submit", "Record the review")
-        )
+        self.helper.layout = Layout(Field("review_outcome"), Field("review_note"), write_button("Record the review"))

@@ -11,13 +11,15 @@ A problem at any step forgets the file and shows the choose page with every prob
 """
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout
+from crispy_forms_gds.layout import Field, Layout
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
+
+from core.buttons import write_button
 
 
 class FileUploadForm(forms.Form):
@@ -40,7 +42,7 @@ class FileUploadForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        self.helper.layout = Layout(Field("file"), Button("submit", "Preview changes"))
+        self.helper.layout = Layout(Field("file"), write_button("Preview changes"))
 
     def read(self, name: str, data: bytes) -> str:
         raise NotImplementedError

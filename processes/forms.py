@@ -1,7 +1,8 @@
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout
+from crispy_forms_gds.layout import Field, Layout
 from django import forms
 
+from core.buttons import write_button
 from core.uploads import FileUploadForm
 from processes.catalogue_files import MAX_FIXTURE_BYTES, CatalogueError, read_tables
 from processes.services import catalogue_plan
@@ -57,7 +58,7 @@ class ScheduleOverrideForm(forms.Form):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
-            Field("intervals"), Field("repeats"), Field("reason"), Button("submit", "Save the local timescale")
+            Field("intervals"), Field("repeats"), Field("reason"), write_button("Save the local timescale")
         )
 
     def clean_intervals(self):

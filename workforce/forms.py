@@ -1,7 +1,7 @@
 """Forms for teams and staff, laid out as GOV.UK forms (crispy-forms-gds). Views pass cleaned data to the services."""
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout
+from crispy_forms_gds.layout import Field, Layout
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.buttons import write_button
 from core.form_fields import GovDateField
 from processes.models import Area, Role
 from workforce.models import StaffProfile, Team
@@ -55,7 +56,7 @@ def _helper(*fields, submit: str) -> FormHelper:
     # The template writes the <form> and its csrf_token.
     helper.form_tag = False
     helper.disable_csrf = True
-    helper.layout = Layout(*fields, Button("submit", submit))
+    helper.layout = Layout(*fields, write_button(submit))
     return helper
 
 
@@ -304,7 +305,7 @@ class LoginForm(AuthenticationForm):
         self.helper.layout = Layout(
             Field.text("username", field_width=20, autocomplete="username", spellcheck="false", autocapitalize="none"),
             Field.text("password", field_width=20, autocomplete="current-password"),
-            Button("submit", "Sign in"),
+            write_button("Sign in"),
         )
 
     def full_clean(self):
