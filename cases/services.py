@@ -37,11 +37,15 @@ def view_case_permission() -> Permission:
     return Permission.objects.get(content_type__app_label="cases", codename="view_case")
 
 
+def case_grantees(case: Case) -> tuple[set[int], set[int]]:
+    """Who holds the view grant of a case: (its team's group, the people it names as worker, chair, IRO)."""
+    return {case.team.group_id}, {getattr(case, f"{name}_id") for name in PERSON_FIELDS} - {None}
+
+
 def case_access_sync(case: Case, permission: Permission | None = None) -> None:
     """Make the case's object permissions match its team, worker, chair and IRO."""
     permission = permission or view_case_permission()
-    wanted_groups = {case.team.group_id}
-    wanted_users = {getattr(case, f"{name}_id") for name in PERSON_FIELDS} - {None}
+    wanted_groups, wanted_users = case_grantees(case)
 
     groups = CaseGroupObjectPermission.objects.filter(content_object=case, permission=permission)
     groups.exclude(group_id__in=wanted_groups).delete()
@@ -291,8 +295,8 @@ def _cases_create_or_refuse(changes, *, actor, reason: str, permission: Permissi
 
 
 def _cases_create(changes, *, actor, reason: str, permission: Permission) -> None:
-    """Create these new cases with their episodes, history rows and grants (their team's group and each
-    person named), as case_save and case_access_sync would, in bulk."""
+    """Create these new cases with their episodes, history rows and grants (case_grantees), as case_save
+    and case_access_sync would, in bulk."""
     history = {"default_user": actor, "default_change_reason": reason, "batch_size": IMPORT_PROGRESS_EVERY}
     cases = [
         Case(reference=change.reference, **{name: change.values[name] for name in change.fields}) for change in changes
@@ -301,12 +305,14 @@ def _cases_create(changes, *, actor, reason: str, permission: Permission) -> Non
     episodes, group_grants, user_grants = [], [], []
     for case, change in zip(cases, changes, strict=True):
         episodes += [Episode(case=case, kind=kind, start=start, end=end) for kind, start, end in change.episodes_added]
-        group_grants.append(
-            CaseGroupObjectPermission(content_object=case, group_id=case.team.group_id, permission=permission)
-        )
+        group_ids, user_ids = case_grantees(case)
+        group_grants += [
+            CaseGroupObjectPermission(content_object=case, group_id=group_id, permission=permission)
+            for group_id in group_ids
+        ]
         user_grants += [
             CaseUserObjectPermission(content_object=case, user_id=user_id, permission=permission)
-            for user_id in {getattr(case, f"{name}_id") for name in PERSON_FIELDS} - {None}
+            for user_id in user_ids
         ]
     bulk_create_with_history(episodes, Episode, **history)
     CaseGroupObjectPermission.objects.bulk_create(group_grants)
