@@ -103,6 +103,50 @@ class Episode(BaseModel):
         return self.end is None
 
 
+class CaseAssignment(BaseModel):
+    """Who holds a role for a child over a period: the independent chair, the IRO, the PEP officer, the
+    panel advisor, the agency decision maker, the YOT case manager, the personal adviser, ...
+
+    The case system names these people; the portal takes them from it (import_cases, import_events).
+    An assigned-scope role reaches the cases it holds a live assignment on (cases.scope), and a due item
+    goes to whoever holds its lead role for that child (timeliness). Ended, never deleted: the history
+    of who held a role, and when, is what an inspector asks for.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assignments")
+    role = models.ForeignKey("processes.Role", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_assignments")
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["case", "role", "start", "pk"]
+        default_permissions = ("add", "change", "view")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="cases_caseassignment_ends_after_start",
+                violation_error_message="An assignment cannot end before it starts.",
+            ),
+            models.UniqueConstraint(
+                fields=["case", "role", "user", "start"],
+                name="cases_caseassignment_unique_start",
+                violation_error_message="This person is already assigned to this role for the child from that day.",
+            ),
+        ]
+        indexes = [
+            # A case's people (planning, the case page) and a user's assigned cases (scope).
+            models.Index(fields=["case", "role", "end"], name="cases_assignment_case_role"),
+            models.Index(fields=["user", "end"], name="cases_assignment_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} as {self.role} for {self.case} from {self.start:%d/%m/%Y}"
+
+    def is_live(self, on) -> bool:
+        return self.start <= on and (self.end is None or self.end >= on)
+
+
 class AccessLogEntry(models.Model):
     """Who looked at which child's case, and when. Written once, never changed: on PostgreSQL the
     application's role may only read and add rows (core.database_roles), and a trigger refuses UPDATE

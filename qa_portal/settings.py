@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "processes",
     "workforce",
     "cases",
+    "journeys",
     "audits",
     "timeliness",
     "dashboard",
