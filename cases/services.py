@@ -6,7 +6,8 @@ grants equal to the case's fields, inside the same transaction as the change.
 """
 
 import logging
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
@@ -22,6 +23,7 @@ from cases.models import (
     AccessLogEntry,
     BreakGlassGrant,
     Case,
+    CaseAssignment,
     CaseGroupObjectPermission,
     CaseUserObjectPermission,
     Episode,
@@ -322,3 +324,47 @@ def _cases_create(changes, *, actor, reason: str, permission: Permission) -> Non
 def episode_end_announce(episode) -> None:
     """Once committed: tell the apps above that the episode ended (timeliness cancels its later items)."""
     transaction.on_commit(lambda: signals.episode_ended.send(sender=Episode, episode_id=episode.pk))
+
+
+#
+# Assignments: who holds a role for a child (cases.CaseAssignment)
+#
+
+
+@dataclass(frozen=True)
+class AssignmentRow:
+    """One assignment as the case system states it: `user` holds `role` for `case` from `start` to `end`."""
+
+    case: Case
+    role: object  # processes.Role
+    user: object
+    start: date
+    end: date | None = None
+
+
+@transaction.atomic
+def assignments_apply(rows: list[AssignmentRow], *, actor, reason: str) -> int:
+    """Record these assignments, idempotently: a row the database holds already (same case, role, person
+    and start) takes the stated end if it differs, and is otherwise left alone; a new one is added. Each
+    write has its history row. The cases' view grants follow (case_access_sync), and their open work
+    follows (case_responsibility_changed, in this transaction). Returns how many rows were written."""
+    written, touched = 0, {}
+    for row in rows:
+        found = CaseAssignment.objects.select_for_update().filter(
+            case=row.case, role=row.role, user=row.user, start=row.start
+        )
+        assignment = found.first()
+        if assignment is None:
+            assignment = CaseAssignment(case=row.case, role=row.role, user=row.user, start=row.start, end=row.end)
+        elif assignment.end == row.end:
+            continue
+        else:
+            assignment.end = row.end
+        save_with_history(assignment, actor=actor, reason=reason)
+        written += 1
+        touched[row.case.pk] = row.case
+    for case in touched.values():
+        case_access_sync(case)
+    moves = [signals.CaseMove(pk, (), ()) for pk in touched]
+    case_moves_announce(moves, actor=actor, reason=reason)
+    return written
