@@ -107,17 +107,64 @@ class Interval(Strict):
         return f"{self.count} {label[:-1] if self.count == 1 else label}"
 
 
+# What starts a clock. episode_start, record_of and previous_record are the first clocks; the rest are
+# facts of the child's journey (journeys.models) that the case system sends (docs/schedules.md).
+FACT_CLOCKS = (
+    "placement_start",  # every placement of a looked-after child (CPPCR 2010 reg 28)
+    "s47_strategy_discussion",  # a strategy discussion that started section 47 enquiries (Working Together)
+    "accommodation_start",  # accommodation the authority provides a care leaver (Care Leavers Regs 2010 reg 8)
+    "detention_start",  # a looked-after child first detained (SI 2010/2797 reg 4)
+    "becoming_eligible",  # an eligible child: 16, looked after 13 weeks since 14 (CPPCR 2010 reg 40, 42)
+)
+CLOCKS = ("episode_start", "record_of", "previous_record", "next_review_date", *FACT_CLOCKS)
+# What meets an occurrence, beside a record of the process made in the portal.
+MET_BY = (
+    "record",
+    "visit_child_seen",
+    "looked_after_review_held",
+    "cp_conference_held",
+    "pathway_plan_review_held",
+)
+
+
+class AppliesTo(Strict):
+    """Whom a rule applies to, beyond its clock: the child's age on the day the clock starts."""
+
+    age_from: int | None = Field(default=None, ge=0, le=25)  # at least this old
+    age_below: int | None = Field(default=None, ge=1, le=26)  # younger than this
+
+    @model_validator(mode="after")
+    def ages_make_a_range(self) -> "AppliesTo":
+        if self.age_from is not None and self.age_below is not None and self.age_below <= self.age_from:
+            raise ValueError("age_below must be more than age_from")
+        return self
+
+
 class ScheduleRule(Strict):
-    """When a process falls due. The intervals run one after another; the last repeats if `repeats`."""
+    """When a process falls due. The intervals run one after another; the last repeats if `repeats`.
+
+    `counts_from`: "grid" counts each interval from the previous due date; "last_occurrence" counts it
+    from the day the previous one was actually done (a visit, a review held), as the regulations do.
+    `met_by`: what meets an occurrence besides a record of the process (a visit with the child seen...).
+    `owed_by`: the role that owes it on a case, where the lead roles alone do not say (processes.roles).
+    `long_term_interval`: for placement visits, the interval after a placement's first year when it is
+    meant to last until the child is 18 (reg 28(2)(c)(i)). `visit_before`: a visit is also due before
+    each meeting of this kind (reg 8's "before each pathway plan review")."""
 
     basis: Literal["statutory", "national", "local"]
     source: SourceText
-    clock: Literal["episode_start", "record_of", "previous_record", "next_review_date"]
+    clock: Literal[CLOCKS]  # type: ignore[valid-type]
     episode: Literal[EPISODE_KINDS] | None = None  # type: ignore[valid-type]
     after_process: Key | None = None
     intervals: list[str] = Field(min_length=1)
     repeats: Annotated[bool, Field(strict=True)] = False
     stops: Literal["episode_end", "never"] = "never"
+    counts_from: Literal["grid", "last_occurrence"] = "grid"
+    met_by: Literal[MET_BY] = "record"  # type: ignore[valid-type]
+    applies_to: AppliesTo | None = None
+    owed_by: Key | None = None
+    long_term_interval: str | None = None
+    visit_before: Literal["pathway_plan_review"] | None = None
 
     @field_validator("intervals")
     @classmethod
@@ -126,11 +173,25 @@ class ScheduleRule(Strict):
             Interval.parse(text)
         return value
 
+    @field_validator("long_term_interval")
+    @classmethod
+    def long_term_interval_is_well_formed(cls, value: str | None) -> str | None:
+        if value is not None:
+            Interval.parse(value)
+        return value
+
+    @field_validator("owed_by")
+    @classmethod
+    def owed_by_is_a_role(cls, value: str | None) -> str | None:
+        if value is not None and not is_known_role_key(value):
+            raise ValueError(f"owed_by names no role: {value!r}")
+        return value
+
     @model_validator(mode="after")
     def clock_has_what_it_needs(self) -> "ScheduleRule":
         if self.clock == "episode_start" and not self.episode:
             raise ValueError("a clock of episode_start needs `episode` (which kind of episode starts it)")
-        if self.clock != "episode_start" and self.episode and self.stops != "episode_end":
+        if self.clock not in ("episode_start", *FACT_CLOCKS) and self.episode and self.stops != "episode_end":
             raise ValueError("`episode` belongs with clock episode_start or stops episode_end")
         if self.clock == "record_of" and not self.after_process:
             raise ValueError(
@@ -140,10 +201,20 @@ class ScheduleRule(Strict):
             raise ValueError("`after_process` belongs only with clock record_of")
         if self.stops == "episode_end" and not self.episode:
             raise ValueError("stops: episode_end needs `episode`")
+        if self.counts_from == "last_occurrence" and self.clock not in ("episode_start", *FACT_CLOCKS):
+            raise ValueError("counts_from: last_occurrence needs a clock that starts on a fact or an episode")
+        if self.long_term_interval and self.clock != "placement_start":
+            raise ValueError("long_term_interval belongs with clock placement_start")
         return self
 
     def parsed_intervals(self) -> list[Interval]:
         return [Interval.parse(text) for text in self.intervals]
+
+
+def is_journey_rule(rule: dict | None) -> bool:
+    """Whether a rule's items follow the facts of the child's journey (timeliness.journey_planning) rather
+    than a grid from the episode start or a record (timeliness.planning)."""
+    return bool(rule) and (rule["clock"] in FACT_CLOCKS or rule.get("counts_from") == "last_occurrence")
 
 
 RECORD_FORMS = ("audit", "conference", "visit", "workforce")
@@ -184,9 +255,16 @@ class ProcessEntry(Strict):
     sample_rate: Annotated[float, Field(strict=True)] | None = Field(default=None, ge=0, le=1)
     former_names: list[LineText] = Field(default_factory=list)
     recording: Recording = Field(default_factory=Recording)
+    # Another process that is the same act (the seed prints some twice, in two tables): its items are the
+    # one item of both, and a record of either meets it. This process then has no schedule of its own.
+    same_act_as: Key | None = None
 
     @model_validator(mode="after")
     def recording_fits_the_subject(self) -> "ProcessEntry":
+        if self.same_act_as and self.schedule:
+            raise ValueError("a process that is the same act as another has no schedule of its own")
+        if self.same_act_as == self.key:
+            raise ValueError("same_act_as names the process itself")
         self.recording.resolved(self.subject)
         return self
 

@@ -96,6 +96,14 @@ class Process(TimestampedModel):
         related_name="+",
         help_text="A conference that sets the next review date of another process (the ICPC sets the first review).",
     )
+    same_act_as = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="same_acts",
+        help_text="Printed twice in the support tool: the one act both rows name. Its items are this one's.",
+    )
     is_active = models.BooleanField(default=True)
 
     # Process.objects.for_user(user, "record"): the processes the user's roles lead.

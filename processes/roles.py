@@ -4,8 +4,7 @@ Fixtures name lead roles by key. The loader creates a Role row and an auth Group
 object permissions (guardian) can be granted to the group. `scope` says how a holder reaches case
 data; `manager` marks the roles that "All Managers" covers; `capabilities` say what else a holder may
 do (moderate grades, record about any member of staff, receive escalations, answer for drawn samples,
-use the admin site); `case_person` names the case field of the person who answers for a case's items
-when the role leads a process; `model_permissions` are the model-wide permissions its group holds.
+use the admin site); `model_permissions` are the model-wide permissions its group holds.
 
 This is the only module that writes a role's key: the rest of the code asks it by capability.
 """
@@ -45,8 +44,6 @@ class RoleDefinition:
     manager: bool = False
     aliases: tuple[str, ...] = field(default_factory=tuple)
     capabilities: frozenset[str] = frozenset()
-    # When the role leads a process, the case field naming who answers for its items on a case.
-    case_person: str | None = None
     model_permissions: tuple[str, ...] = ()
 
 
@@ -146,7 +143,6 @@ ROLES: tuple[RoleDefinition, ...] = (
             "Team Manager for child",
         ),
         capabilities=frozenset({Capability.DRAW_SAMPLES}),
-        case_person="team_manager",
     ),
     RoleDefinition(THRESHOLD_MANAGER, "Threshold Manager", Scope.TEAM, manager=True, aliases=("Threshold Manager",)),
     RoleDefinition(
@@ -154,7 +150,6 @@ ROLES: tuple[RoleDefinition, ...] = (
         "Social Worker",
         Scope.TEAM,
         aliases=("Social Worker",),
-        case_person="allocated_worker",
     ),
     RoleDefinition(
         IDENTIFIED_COLLEAGUE,
@@ -167,14 +162,12 @@ ROLES: tuple[RoleDefinition, ...] = (
         "Independent Chair",
         Scope.ASSIGNED,
         aliases=("Independent Chair",),
-        case_person="chair",
     ),
     RoleDefinition(
         IRO,
         "Independent Reviewing Officer (IRO)",
         Scope.ASSIGNED,
         aliases=("Independent Reviewing Officer (IRO)", "IRO"),
-        case_person="iro",
     ),
     RoleDefinition(
         FOSTERING_REVIEWING_OFFICER,
@@ -247,12 +240,34 @@ def role_keys_managed_by_superusers() -> frozenset[str]:
     return role_keys_with(Capability.USE_ADMIN_SITE)
 
 
-# Who answers for a case's items, by the lead roles of its process, tried in this order; the team
-# manager when the process has none of these leads.
-CASE_RESPONSIBILITY_ORDER: tuple[tuple[str, str], ...] = tuple(
-    (key, ROLES_BY_KEY[key].case_person) for key in (TEAM_MANAGER, SOCIAL_WORKER, INDEPENDENT_CHAIR, IRO)
+# Who answers for a case's items, by the lead roles of its process: the first of its leads in this order
+# who can hold the work for one child (an assignment, or the allocated worker), else the team manager.
+# The person-level roles come first: where the support tool names "Team Manager and IRO", the IRO chairs
+# the review and the manager oversees it (the manager's oversight is its own process, with its own cadence).
+OWING_ORDER: tuple[str, ...] = (
+    IRO,
+    INDEPENDENT_CHAIR,
+    PEP_OFFICER,
+    PANEL_ADVISOR,
+    AGENCY_DECISION_MAKER,
+    IDENTIFIED_COLLEAGUE,
+    SOCIAL_WORKER,
+    TEAM_MANAGER,
 )
 DEFAULT_CASE_RESPONSIBLE = TEAM_MANAGER
+# The role whose holder for a child is the case's allocated worker (Case.allocated_worker), not an assignment.
+ALLOCATED_WORKER_ROLE = SOCIAL_WORKER
+
+
+def owing_role_key(lead_keys, owed_by: str | None = None) -> str:
+    """The role that owes a process's items on a case: the rule's `owed_by` where it names one, else the
+    first of its lead roles in OWING_ORDER, else the team manager."""
+    if owed_by:
+        return owed_by
+    for key in OWING_ORDER:
+        if key in lead_keys:
+            return key
+    return DEFAULT_CASE_RESPONSIBLE
 
 
 def expand_role_keys(keys: list[str]) -> list[str]:

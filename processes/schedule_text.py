@@ -19,6 +19,19 @@ EPISODE_LASTS = {
     "care_leaver": "while the young person is a care leaver",
     "youth_justice_order": "while the order lasts",
 }
+FACT_STARTS = {
+    "placement_start": "of each placement starting",
+    "s47_strategy_discussion": "of the strategy discussion that started section 47 enquiries",
+    "accommodation_start": "of moving into accommodation the authority provides",
+    "detention_start": "of first being detained, for a child looked after until then",
+    "becoming_eligible": "of becoming an eligible child (16, and looked after 13 weeks since 14)",
+}
+MET_BY = {
+    "visit_child_seen": "a visit counts only if the child was seen",
+    "looked_after_review_held": "met by the review held, as the case system records it",
+    "cp_conference_held": "met by the conference held, as the case system records it",
+    "pathway_plan_review_held": "met by the pathway plan review held, as the case system records it",
+}
 BASIS = {"statutory": "Statutory", "national": "National guidance", "local": "Local default"}
 
 
@@ -33,6 +46,8 @@ def clock_phrase(rule: dict, process_names: dict[str, str]) -> str:
     if clock == "record_of":
         name = process_names.get(rule["after_process"], rule["after_process"])
         return f"of the {name}"
+    if clock in FACT_STARTS:
+        return FACT_STARTS[clock]
     if clock == "next_review_date":
         return "of the review date set at the previous review"
     return "of the previous one"
@@ -60,8 +75,24 @@ def describe_schedule(rule: dict | None, process_names: dict[str, str] | None = 
             if repeats:
                 parts.append(f"then at least {_every(rest[-1])}")
             words = ", ".join(parts)
+    if rule.get("long_term_interval"):
+        later = Interval.parse(rule["long_term_interval"])
+        words += f" (every {later} after the first year of a placement meant to last until 18)"
+    if rule.get("counts_from") == "last_occurrence":
+        words += ", each counted from the last one done"
+    if rule.get("visit_before") == "pathway_plan_review":
+        words += ", and before each pathway plan review"
     if rule.get("stops") == "episode_end" and rule.get("episode"):
         words += f", {EPISODE_LASTS[rule['episode']]}"
+    applies = rule.get("applies_to") or {}
+    if applies.get("age_from") is not None and applies.get("age_below") is not None:
+        words += f"; for children aged {applies['age_from']} to {applies['age_below'] - 1}"
+    elif applies.get("age_below") is not None:
+        words += f"; for children under {applies['age_below']}"
+    elif applies.get("age_from") is not None:
+        words += f"; for young people aged {applies['age_from']} or more"
+    if rule.get("met_by") in MET_BY:
+        words += f" ({MET_BY[rule['met_by']]})"
     return words
 
 

@@ -14,7 +14,7 @@ ACTIVE_OUTCOMES = Prefetch(
 def active_processes():
     return (
         Process.objects.filter(is_active=True)
-        .select_related("area", "next_review_of")
+        .select_related("area", "next_review_of", "same_act_as")
         .prefetch_related("lead_roles", ACTIVE_OUTCOMES)
         .order_by("area__number", "position")
     )
@@ -79,6 +79,8 @@ def _process_export(process: Process) -> dict:
     }
     if process.next_review_of_id:
         exported["recording"]["next_review_of"] = process.next_review_of.key
+    if process.same_act_as_id:
+        exported["same_act_as"] = process.same_act_as.key
     return exported
 
 

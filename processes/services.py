@@ -36,6 +36,7 @@ FIELD_LABELS = {
     "grades": "grading",
     "asks_child_voice": "child's voice",
     "next_review_of": "next review of",
+    "same_act_as": "same act as",
     "is_active": "made active again",
     "outcomes": "outcomes",
 }
@@ -110,6 +111,7 @@ def _entry_values(entry: ProcessEntry, area_key: str, position: int) -> dict:
         "former_names": list(entry.former_names),
         **_recording_values(entry.resolved_recording()),
         "next_review_of": entry.recording.next_review_of,
+        "same_act_as": entry.same_act_as,
         "is_active": True,
         "outcomes": list(entry.outcomes),
     }
@@ -138,6 +140,7 @@ def _process_values(process: Process) -> dict:
         "grades": process.grades,
         "asks_child_voice": process.asks_child_voice,
         "next_review_of": process.next_review_of.key if process.next_review_of_id else None,
+        "same_act_as": process.same_act_as.key if process.same_act_as_id else None,
         "is_active": process.is_active,
         "outcomes": [outcome.text for outcome in process.outcomes.all() if outcome.is_active],
     }
@@ -157,7 +160,11 @@ def _area_values(table) -> dict:
 def catalogue_plan(tables: list[LoadedTable]) -> CataloguePlan:
     """Compare fixtures with the database. Processes are deactivated only in the tables loaded."""
     plan = CataloguePlan(tables=tables)
-    existing = list(Process.objects.select_related("area").prefetch_related("lead_roles", "outcomes").order_by("pk"))
+    existing = list(
+        Process.objects.select_related("area", "next_review_of", "same_act_as")
+        .prefetch_related("lead_roles", "outcomes")
+        .order_by("pk")
+    )
     by_key = {process.key: process for process in existing}
     areas = {area.key: area for area in Area.objects.all()}
     loaded_keys = {entry.key for loaded in tables for entry in loaded.table.processes}
@@ -208,6 +215,10 @@ def catalogue_plan(tables: list[LoadedTable]) -> CataloguePlan:
                 problems.append(
                     f"{loaded.source}: process {entry.key!r}: schedule.after_process: "
                     f"unknown process {rule.after_process!r}"
+                )
+            if entry.same_act_as and entry.same_act_as not in loaded_keys and entry.same_act_as not in by_key:
+                problems.append(
+                    f"{loaded.source}: process {entry.key!r}: same_act_as: unknown process {entry.same_act_as!r}"
                 )
 
     loaded_areas = {loaded.table.area.key for loaded in tables}
@@ -324,13 +335,17 @@ def catalogue_apply(tables: list[LoadedTable], *, actor=None, deactivate=()) -> 
             _process_upsert(entry, area, position, plan.matches.get(entry.key), roles, actor, reason)
 
     # A second pass: a conference may set the next review of a process loaded after it.
+    # So may a process be the same act as one loaded after it.
     by_key = {process.key: process for process in Process.objects.select_related("next_review_of")}
     for loaded in tables:
         for entry in loaded.table.processes:
             process = by_key[entry.key]
             target = by_key[entry.recording.next_review_of] if entry.recording.next_review_of else None
-            if process.next_review_of_id != (target.pk if target else None):
-                process.next_review_of = target
+            same = by_key[entry.same_act_as] if entry.same_act_as else None
+            if process.next_review_of_id != (target.pk if target else None) or process.same_act_as_id != (
+                same.pk if same else None
+            ):
+                process.next_review_of, process.same_act_as = target, same
                 _save(process, actor, reason)
 
     loaded_areas = {loaded.table.area.key for loaded in tables}

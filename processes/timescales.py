@@ -102,3 +102,17 @@ def next_due_after(
     else:
         return None
     return add_interval(held_on, interval, closures)
+
+
+def age_on(date_of_birth: date, day: date) -> int:
+    """A person's age in whole years on `day` (a 29 February birthday counts on 1 March in other years)."""
+    years = relativedelta(day, date_of_birth).years
+    return years if birthday(date_of_birth, years) <= day else years - 1
+
+
+def birthday(date_of_birth: date, years: int) -> date:
+    """The day a person born on `date_of_birth` turns `years` (29 February: 1 March in other years)."""
+    day = date_of_birth + relativedelta(years=years)
+    if (date_of_birth.month, date_of_birth.day) == (2, 29) and day.day == 28:
+        day += timedelta(days=1)
+    return day

@@ -13,6 +13,8 @@ class DueStatus(models.TextChoices):
     OPEN = "open", "Open"
     DONE = "done", "Done"
     CANCELLED = "cancelled", "Cancelled"
+    # Owed and never done before its case, episode or placement closed: counts as not on time.
+    MISSED = "missed", "Not done (closed)"
 
 
 class ReminderStage(models.TextChoices):

@@ -49,12 +49,19 @@ class DueItem(BaseModel):
     responsible_role = models.ForeignKey(
         "processes.Role", on_delete=models.PROTECT, null=True, blank=True, related_name="due_items", db_index=False
     )
+    # Set when nobody holds the role that owes the item for this child (no IRO assigned, say): the item
+    # then waits with the team's manager, and says whom the child is missing.
+    unassigned_role = models.ForeignKey(
+        "processes.Role", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
     source = models.CharField(max_length=10, choices=DueSource.choices, default=DueSource.RULE)
     status = models.CharField(max_length=10, choices=DueStatus.choices, default=DueStatus.OPEN)
     satisfied_by = models.ForeignKey(
         "audits.Audit", on_delete=models.PROTECT, null=True, blank=True, related_name="satisfies", db_index=False
     )
     completed_on = models.DateField(null=True, blank=True)
+    # What met it when no record made in the portal did: a fact from the case system ("visit 12").
+    met_by = models.CharField(max_length=40, blank=True)
     sample_draw = models.ForeignKey(
         "SampleDraw", on_delete=models.PROTECT, null=True, blank=True, related_name="due_items", db_index=False
     )
@@ -66,9 +73,10 @@ class DueItem(BaseModel):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status="done", satisfied_by__isnull=False, completed_on__isnull=False)
+                | models.Q(status="done", completed_on__isnull=False) & ~models.Q(met_by="")
                 | ~models.Q(status="done"),
                 name="audits_dueitem_done_is_satisfied",
-                violation_error_message="A done item names the record that met it and when.",
+                violation_error_message="A done item names the record or fact that met it, and when.",
             ),
         ]
         indexes = [

@@ -31,15 +31,18 @@ from django.db.models import Exists, F, OuterRef, Q
 
 from audits.choices import AuditStatus
 from audits.models import Audit
+from cases.assignments import holders
 from cases.models import Episode
 from core.history import save_with_history
-from processes.models import Process, Role
-from processes.roles import CASE_RESPONSIBILITY_ORDER, DEFAULT_CASE_RESPONSIBLE, ROLES_BY_KEY
+from processes.fixture_schema import is_journey_rule
+from processes.models import Process
 from processes.schedules import closure_days, due_dates, effective_rule
-from processes.timescales import next_due_after
+from processes.timescales import age_on, next_due_after
+from timeliness import journey_planning
 from timeliness.choices import DueSource, DueStatus
 from timeliness.item_history import INSERT_BATCH, INSERT_COLUMNS, due_items_change, due_items_insert
 from timeliness.models import DueItem
+from timeliness.responsibility import CasePeople, owing_role, owner_on_case, people_of_cases, role_ids
 
 EPISODE_BATCH = 2_000  # episodes read per query (by id range)
 MAX_OCCURRENCES = 10_000  # a safety stop far beyond any horizon (a 1-day rule for 27 years)
@@ -60,47 +63,23 @@ class PlanStats:
 class _Rule:
     process: Process
     rule: dict
-    role_key: str  # which case person is responsible (CASE_RESPONSIBILITY_ORDER's second column)
-    role_id: int | None
+    role_key: str  # the role that owes its items on a case (timeliness.responsibility)
     first_only: bool
+
+    def applies_at(self, date_of_birth: date, start: date) -> bool:
+        """Whether the rule applies to a child of this birth date on a clock starting on `start`."""
+        applies = self.rule.get("applies_to")
+        if not applies:
+            return True
+        age = age_on(date_of_birth, start)
+        return (applies.get("age_from") is None or age >= applies["age_from"]) and (
+            applies.get("age_below") is None or age < applies["age_below"]
+        )
 
 
 #
 # Rules in force
 #
-
-
-# The case field of the person who answers where the rule names nobody (the team's manager).
-MANAGER_FIELD = ROLES_BY_KEY[DEFAULT_CASE_RESPONSIBLE].case_person
-
-
-def case_role_ids() -> dict[str, int]:
-    """The ids of the roles that answer for a case's items, by key."""
-    return dict(Role.objects.filter(key__in=[key for key, _ in CASE_RESPONSIBILITY_ORDER]).values_list("key", "pk"))
-
-
-def responsible_for(process: Process, role_ids: dict[str, int]) -> tuple[str, int | None]:
-    """Which case person answers for a process's items (a case_person field), by its lead roles, and
-    their role's id; the team manager otherwise. Needs the process's lead_roles (prefetch them)."""
-    leads = {role.key for role in process.lead_roles.all()}
-    for role_key, field in CASE_RESPONSIBILITY_ORDER:
-        if role_key in leads:
-            return field, role_ids.get(role_key)
-    return MANAGER_FIELD, role_ids.get(DEFAULT_CASE_RESPONSIBLE)
-
-
-def case_people(*, manager_id, allocated_worker_id, chair_id, iro_id) -> dict[str, int | None]:
-    """A case's people by case_person field: its team's manager, allocated worker, chair and IRO."""
-    return {MANAGER_FIELD: manager_id, "allocated_worker": allocated_worker_id, "chair": chair_id, "iro": iro_id}
-
-
-def responsible_on_case(people: dict[str, int | None], field: str, role_id: int | None) -> tuple:
-    """(responsible person, their role) of an item on a case: the person in `field`, or, where the
-    case names nobody there, the team's manager, with no role (they answer as manager, not in it)."""
-    responsible = people[field]
-    if responsible is None:
-        return people[MANAGER_FIELD], None
-    return responsible, role_id
 
 
 def _review_process_ids() -> set[int]:
@@ -112,18 +91,18 @@ def _review_process_ids() -> set[int]:
 
 
 def episode_rules() -> dict[str, list[_Rule]]:
-    """Active processes with an episode_start rule in force, by episode kind."""
-    ids = case_role_ids()
+    """Active processes with an episode_start rule on a grid in force, by episode kind. Rules that
+    follow the journey's facts (a clock on a placement, counting from the last visit...) are
+    journey_planning's."""
     reviews = _review_process_ids()
     by_kind: dict[str, list[_Rule]] = {}
     processes = Process.objects.filter(is_active=True, schedule_rule__isnull=False).select_related("schedule_override")
     for process in processes.prefetch_related("lead_roles").order_by("pk"):
         rule = effective_rule(process)
-        if not rule or rule.get("clock") != "episode_start":
+        if not rule or rule.get("clock") != "episode_start" or is_journey_rule(rule):
             continue
-        field, role_id = responsible_for(process, ids)
         by_kind.setdefault(rule["episode"], []).append(
-            _Rule(process, rule, field, role_id, first_only=process.pk in reviews)
+            _Rule(process, rule, owing_role(process), first_only=process.pk in reviews)
         )
     return by_kind
 
@@ -146,6 +125,7 @@ def plan_due_items(*, today: date, horizon_days: int = 90, actor=None, stats: Pl
     horizon = today + timedelta(days=horizon_days)
     not_before = settings.DUE_PLANNING_FROM
     by_kind = episode_rules()
+    ids = role_ids()
     closures = closure_days()
     cache: dict[tuple[int, date], list[date]] = {}
     rows: list[tuple] = []
@@ -164,11 +144,10 @@ def plan_due_items(*, today: date, horizon_days: int = 90, actor=None, stats: Pl
             "start",
             "end",
             "case_id",
+            "case__date_of_birth",
             "case__team_id",
             "case__team__manager_id",
             "case__allocated_worker_id",
-            "case__chair_id",
-            "case__iro_id",
         )
         while True:
             episodes = list(
@@ -180,16 +159,17 @@ def plan_due_items(*, today: date, horizon_days: int = 90, actor=None, stats: Pl
                 break
             stats.batches += 1
             last_id = episodes[-1][0]
-            for pk, kind, start, end, case_id, team_id, manager_id, worker_id, chair_id, iro_id in episodes:
+            held = holders({episode[4] for episode in episodes}, on=today)
+            for pk, kind, start, end, case_id, born, team_id, manager_id, worker_id in episodes:
                 stats.episodes += 1
-                people = case_people(
-                    manager_id=manager_id, allocated_worker_id=worker_id, chair_id=chair_id, iro_id=iro_id
-                )
+                people = CasePeople(team_id, manager_id, worker_id, held.get(case_id, {}))
                 for item in by_kind[kind]:
+                    if not item.applies_at(born, start):
+                        continue
                     until = horizon
                     if item.rule.get("stops") == "episode_end" and end is not None:
                         until = min(until, end)
-                    responsible, role_id = responsible_on_case(people, item.role_key, item.role_id)
+                    owner = owner_on_case(people, item.role_key, ids)
                     prefix = f"rule:{item.process.pk}:episode:{pk}:"
                     for n, due_on in enumerate(_dates(cache, item, start, closures, horizon), start=1):
                         if due_on > until:
@@ -197,11 +177,22 @@ def plan_due_items(*, today: date, horizon_days: int = 90, actor=None, stats: Pl
                         if not_before and due_on < not_before:
                             continue  # before the authority started here; numbering still counts it
                         rows.append(
-                            (f"{prefix}{n}", due_on, case_id, pk, item.process.pk, responsible, role_id, team_id)
+                            (
+                                f"{prefix}{n}",
+                                due_on,
+                                case_id,
+                                pk,
+                                item.process.pk,
+                                owner.responsible_id,
+                                owner.role_id,
+                                team_id,
+                                owner.unassigned_role_id,
+                            )
                         )
                 if len(rows) >= INSERT_BATCH:
                     flush()
         flush()
+    stats.created += journey_planning.plan_journeys(today=today, actor=actor)
     plan_after_records(horizon=horizon, actor=actor)
     repair_due_items(actor=actor)
     stats.seconds = time.perf_counter() - started
@@ -209,7 +200,7 @@ def plan_due_items(*, today: date, horizon_days: int = 90, actor=None, stats: Pl
 
 
 # The columns of the rows plan_due_items writes (a leading part of item_history.INSERT_COLUMNS).
-PLAN_COLUMNS = INSERT_COLUMNS[:8]
+PLAN_COLUMNS = INSERT_COLUMNS[:9]
 PLAN_REASON = "plan_due_items: planned from the episode's schedule rule"
 
 
@@ -238,6 +229,8 @@ def _follow_ons(audit: Audit) -> list[tuple[Process, date, dict]]:
         return []
     found = []
     rule = effective_rule(process)
+    if is_journey_rule(rule):
+        return []  # journey_planning derives what follows from the journey, this record included
     if rule and rule.get("clock") == "previous_record":
         subject = Audit.objects.filter(process=process, status__in=SUBMITTED)
         subject = subject.filter(case_id=audit.case_id, staff_member_id=audit.staff_member_id)
@@ -256,14 +249,15 @@ def _follow_ons(audit: Audit) -> list[tuple[Process, date, dict]]:
                 dates = due_dates(later_rule, held_on, count=1, closures=closure_days(after=held_on))
                 if dates:
                     found.append((later, dates[0]))
-        if process.record_form == "conference":
+        review = process.next_review_of or process
+        if process.record_form == "conference" and not is_journey_rule(effective_rule(review)):
             next_review_on = getattr(getattr(audit, "conference", None), "next_review_on", None)
             if next_review_on:
-                found.append((process.next_review_of or process, next_review_on))
+                found.append((review, next_review_on))
     return found
 
 
-def _item_for(audit: Audit, process: Process, due_on: date, role_ids: dict[str, int]) -> DueItem:
+def _item_for(audit: Audit, process: Process, due_on: date, ids: dict[str, int]) -> DueItem:
     item = DueItem(
         key=f"rule:{process.pk}:after:{audit.pk}",
         process=process,
@@ -272,15 +266,11 @@ def _item_for(audit: Audit, process: Process, due_on: date, role_ids: dict[str, 
     )
     if audit.case_id:
         case = audit.case
-        field, role_id = responsible_for(process, role_ids)
-        people = case_people(
-            manager_id=case.team.manager_id,
-            allocated_worker_id=case.allocated_worker_id,
-            chair_id=case.chair_id,
-            iro_id=case.iro_id,
-        )
+        people = people_of_cases([case.pk], on=audit.held_on)[case.pk]
+        owner = owner_on_case(people, owing_role(process), ids)
         item.case, item.team_id = case, case.team_id
-        item.responsible_id, item.responsible_role_id = responsible_on_case(people, field, role_id)
+        item.responsible_id, item.responsible_role_id = owner.responsible_id, owner.role_id
+        item.unassigned_role_id = owner.unassigned_role_id
     elif audit.staff_member_id:
         # A staff member's supervision or appraisal is owed by their line manager.
         profile = getattr(audit.staff_member, "staff_profile", None)
@@ -321,12 +311,12 @@ def plan_after_records(*, horizon: date | None = None, actor=None) -> None:
     candidates = candidates.exclude(Exists(later)).select_related(
         "process", "process__next_review_of", "case", "case__team", "staff_member__staff_profile__team", "conference"
     )
-    role_ids = case_role_ids()
+    ids = role_ids()
     batch = []
     for audit in candidates.order_by("pk").iterator(chunk_size=2_000):
         for process, due_on in _follow_ons(audit):
             if horizon is None or due_on <= horizon:
-                batch.append(_row(_item_for(audit, process, due_on, role_ids)))
+                batch.append(_row(_item_for(audit, process, due_on, ids)))
         if len(batch) >= INSERT_BATCH:
             due_items_insert(batch, columns=INSERT_COLUMNS, actor=actor, reason=AFTER_RECORDS_REASON)
             batch = []
@@ -350,26 +340,38 @@ def due_items_satisfy(*, audit: Audit, actor=None) -> DueItem | None:
     """Mark the earliest open item of the audit's process and subject done (on time or late), then
     plan the items the record starts. Returns the item met, if any."""
     audit = Audit.objects.select_related(
-        "process", "process__next_review_of", "case", "case__team", "staff_member"
+        "process",
+        "process__next_review_of",
+        "process__same_act_as__schedule_override",
+        "process__schedule_override",
+        "case",
+        "case__team",
+        "staff_member",
     ).get(pk=audit.pk)
     if audit.status not in SUBMITTED or audit.held_on is None:
         return None
     actor = actor or audit.carried_out_by
+    if audit.case_id and journey_planning.is_journey_process(audit.process):
+        # Its items follow the journey: the record is one of the meets that derivation reads.
+        journey_planning.replan_cases([audit.case_id], actor=actor)
+        return DueItem.objects.filter(satisfied_by=audit).first()
     met = None
+    # A process printed twice in the support tool is one act: the record meets the item of either row.
+    act = [audit.process_id] + ([audit.process.same_act_as_id] if audit.process.same_act_as_id else [])
     if audit.case_id or audit.staff_member_id:
         if DueItem.objects.filter(satisfied_by=audit).exists():
             met = None  # already met by this record (a retried task)
         else:
-            open_items = DueItem.objects.filter(process=audit.process, status=DueStatus.OPEN)
+            open_items = DueItem.objects.filter(process_id__in=act, status=DueStatus.OPEN)
             open_items = open_items.filter(case_id=audit.case_id, staff_member_id=audit.staff_member_id)
             met = open_items.select_for_update().order_by("due_on", "pk").first()
             if met is not None:
                 met.status, met.satisfied_by, met.completed_on = DueStatus.DONE, audit, audit.held_on
                 save_with_history(met, actor=actor, reason=f"Met by record {audit.pk}", validate=False)
-    role_ids = case_role_ids()
+    ids = role_ids()
     review = audit.process.next_review_of or audit.process
     for process, due_on in _follow_ons(audit):
-        item = _item_for(audit, process, due_on, role_ids)
+        item = _item_for(audit, process, due_on, ids)
         if audit.case_id and audit.process.record_form == "conference" and process.pk == review.pk:
             # The conference set this review's date: other open items of the review are superseded.
             superseded = DueItem.objects.filter(process=process, case_id=audit.case_id, status=DueStatus.OPEN)

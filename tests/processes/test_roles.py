@@ -53,9 +53,19 @@ def test_moderators_and_escalation_recipients_are_the_service_wide_roles_the_aut
 
 
 def test_only_roles_that_reach_case_data_answer_for_a_cases_items():
-    for role in ROLES:
-        if role.case_person:
-            assert role.scope in ("team", "assigned"), role.key
+    from processes.roles import OWING_ORDER, ROLES_BY_KEY
+
+    for key in OWING_ORDER:
+        assert ROLES_BY_KEY[key].scope in ("team", "assigned"), key
+
+
+def test_a_process_led_by_a_manager_and_an_iro_is_owed_by_the_iro_and_one_led_by_nobody_personal_by_the_manager():
+    from processes.roles import IRO, SOCIAL_WORKER, TEAM_MANAGER, owing_role_key
+
+    assert owing_role_key({TEAM_MANAGER, IRO}) == IRO
+    assert owing_role_key({SOCIAL_WORKER, TEAM_MANAGER}) == SOCIAL_WORKER
+    assert owing_role_key(set()) == TEAM_MANAGER
+    assert owing_role_key({TEAM_MANAGER}, owed_by=IRO) == IRO
 
 
 def test_no_role_holds_a_model_wide_permission_to_view_child_data():
