@@ -180,3 +180,14 @@ def test_closing_the_case_closes_its_journey_items_missed_or_cancelled(child, ca
     visit = visits_of(child).get()
     assert visit.status == DueStatus.MISSED  # due 12 October, never made before the case closed
     assert not DueItem.objects.filter(case=child, status=DueStatus.OPEN, key__startswith="j:").exists()
+
+
+def test_the_managers_home_page_says_which_work_waits_for_an_iro_and_the_due_list_finds_it(child, cast, client):
+    plan_due_items(today=TODAY, horizon_days=30)
+    client.force_login(cast["tm.cic"])
+    page = client.get("/").content.decode()
+    assert "on 1 child waits with you: no Independent Reviewing Officer (IRO) is assigned" in page
+    assert "unassigned=iro" in page
+    listed = client.get("/due/", {"status": "open", "unassigned": IRO}).context["items"]
+    assert listed and {item.process.key for item in listed} == {"voice-children-in-care"}
+    assert "No Independent Reviewing Officer (IRO) assigned" in client.get("/due/").content.decode()
