@@ -148,11 +148,13 @@ def facts_record(facts: list, *, actor, reason: str) -> FactsPlan:
     return plan
 
 
+@transaction.atomic
 def portal_fact_record(fact, *, actor, reason: str) -> bool:
     """A fact from a record made in the portal (a visit, a meeting held), unless the database holds one
     with its natural key already: then that one stands (the case system's statement, or an earlier record
-    of the same day), and nothing is written. Returns whether it was written. Call inside the record's
-    transaction: the fact, and the items the planner derives from it, commit with the record."""
+    of the same day), and nothing is written. Returns whether it was written. Called inside the record's
+    transaction (audits.services.audit_submit): the fact, and the items the planner derives from it,
+    commit with the record."""
     fact.source = FactSource.PORTAL
     model = type(fact)
     key = dict(zip(NATURAL_KEYS[model], natural_key(fact)[1:], strict=True))
