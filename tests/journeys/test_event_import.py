@@ -289,3 +289,23 @@ def test_a_nul_character_is_refused_with_its_row_and_column(cast, tmp_path):
 def test_an_unknown_user_option_is_refused(cast, tmp_path):
     with pytest.raises(CommandError, match="--user 'nobody': no such user"):
         run(write(tmp_path, EVERY_EVENT), user="nobody")
+
+
+def test_the_example_of_the_docs_imports(cast, tmp_path):
+    from pathlib import Path
+
+    from cases.models import Case
+    from tests.factories import UserFactory
+
+    for reference, born in (("C-0001", date(2015, 3, 4)), ("C-0002", date(2012, 11, 20))):
+        Case.objects.create(reference=reference, child_name="Example", date_of_birth=born, team=cast.teams["cic"])
+    UserFactory(username="iro.one")
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "case-import.md").read_text(encoding="utf-8")
+    events = docs[docs.index("## Events (import_events)") :]
+    example = events[events.index("```csv\n") + len("```csv\n") : events.index("```\n", events.index("```csv\n"))]
+    path = tmp_path / "example.csv"
+    path.write_text(example, encoding="utf-8")
+    out = run(path)
+    assert "placement: 2 added, 0 changed, 0 unchanged" in out
+    assert "assignment: 1 added, 0 changed, 0 unchanged" in out
+    assert StrategyDiscussion.objects.get().outcome == StrategyOutcome.S47
