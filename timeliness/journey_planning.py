@@ -12,7 +12,7 @@ the database is brought to match, each write with a history row:
 Done, missed and cancelled items are the record and are not rewritten.
 
 Run for every case by plan_due_items (batched by case id, a fixed number of queries per batch), and
-for the cases a write touched, inside its transaction: an import of facts (journeys_facts_changed), a
+for the cases a write touched, inside its transaction: an import of facts (journey_facts_changed), a
 record submitted in the portal (planning.due_items_satisfy), a case that changed hands.
 """
 

@@ -191,3 +191,32 @@ def test_the_managers_home_page_says_which_work_waits_for_an_iro_and_the_due_lis
     listed = client.get("/due/", {"status": "open", "unassigned": IRO}).context["items"]
     assert listed and {item.process.key for item in listed} == {"voice-children-in-care"}
     assert "No Independent Reviewing Officer (IRO) assigned" in client.get("/due/").content.decode()
+
+
+def test_an_events_file_from_the_case_system_meets_and_moves_items_in_its_own_transaction(child, cast, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    plan_due_items(today=date(2026, 10, 6), horizon_days=30)
+    path = tmp_path / "events.csv"
+    path.write_text(
+        "reference,event,date,child_seen,seen_alone\n"
+        f"{child.reference},visit,2026-10-09,yes,yes\n"
+        f"{child.reference},looked_after_review_held,2026-10-30,,\n",
+        encoding="utf-8",
+    )
+    call_command("import_events", str(path), stdout=io.StringIO())
+    # No nightly run needed: the import's transaction met the visit and the review and planned the next.
+    assert [(item.due_on, item.status) for item in visits_of(child)] == [
+        (date(2026, 10, 12), DueStatus.DONE),
+        (date(2026, 11, 20), DueStatus.OPEN),
+    ]
+    reviews = DueItem.objects.filter(case=child, process__key="voice-children-in-care").order_by("due_on")
+    assert [(item.due_on, item.status) for item in reviews] == [
+        (date(2026, 11, 2), DueStatus.DONE),  # 20 working days from 5 October, held on 30 October
+        (date(2027, 1, 30), DueStatus.OPEN),  # the second within 3 months of the first
+    ]
+    before = History.objects.count()
+    call_command("import_events", str(path), stdout=io.StringIO())  # the same file again changes nothing
+    assert History.objects.count() == before
