@@ -9,7 +9,18 @@ from django.apps import apps
 from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT_APPS = ["core", "processes", "workforce", "cases", "audits", "timeliness", "dashboard", "qa_portal", "demo"]
+PROJECT_APPS = [
+    "core",
+    "processes",
+    "workforce",
+    "fostering",
+    "cases",
+    "audits",
+    "timeliness",
+    "dashboard",
+    "qa_portal",
+    "demo",
+]
 TEST_SOURCE = "\n".join(
     path.read_text(encoding="utf-8") for path in (ROOT / "tests").rglob("*.py") if path.name != "test_meta.py"
 )

@@ -11,7 +11,7 @@ from timeliness.choices import DueStatus
 from timeliness.filtersets import escalated_to
 from timeliness.models import DueItem
 
-RELATED = ("process", "case", "staff_member", "team", "responsible")
+RELATED = ("process", "case", "staff_member", "foster_carer", "team", "responsible")
 
 
 def due_items_for(user):
@@ -25,6 +25,8 @@ def due_items_for(user):
 
 def record_url(item: DueItem) -> str:
     url = reverse("audits:audit_start", kwargs={"key": item.process.key})
+    if item.foster_carer_id:
+        return f"{url}?foster_carer={item.foster_carer_id}"
     return f"{url}?case={item.case_id}" if item.case_id else url
 
 
@@ -33,6 +35,8 @@ def subject_of(item: DueItem) -> str:
         return item.case.reference
     if item.staff_member_id:
         return item.staff_member.get_full_name() or item.staff_member.username
+    if item.foster_carer_id:
+        return str(item.foster_carer)
     return ""
 
 
@@ -55,7 +59,7 @@ def my_due_items(*, user, today=None):
     today = today or timezone.localdate()
     items = (
         DueItem.objects.filter(responsible=user, status=DueStatus.OPEN)
-        .select_related("process", "case", "staff_member")
+        .select_related("process", "case", "staff_member", "foster_carer")
         .order_by("due_on", "pk")[:HOME_LIMIT]
     )
     return decorate(list(items), today)
@@ -69,7 +73,9 @@ def team_due_items(*, user, today=None) -> dict | None:
     figures = items.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
     if not figures["total"]:
         return None
-    upcoming = items.select_related("process", "case", "staff_member", "responsible").order_by("due_on", "pk")
+    upcoming = items.select_related("process", "case", "staff_member", "foster_carer", "responsible").order_by(
+        "due_on", "pk"
+    )
     return {**figures, "items": decorate(list(upcoming[:TEAM_LIMIT]), today)}
 
 
@@ -80,5 +86,7 @@ def escalated_due_items(*, user, today=None) -> list[DueItem]:
     # Escalation follows the line-management chain, which can cross teams: a case outside the user's
     # scope is left out, so its reference never reaches a page the user may not otherwise see.
     items = escalated_to(DueItem.objects.filter(case_in_scope_q(user), status=DueStatus.OPEN), user)
-    items = items.select_related("process", "case", "staff_member", "responsible").order_by("due_on", "pk")
+    items = items.select_related("process", "case", "staff_member", "foster_carer", "responsible").order_by(
+        "due_on", "pk"
+    )
     return decorate(list(items[:TEAM_LIMIT]), today)
