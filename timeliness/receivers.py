@@ -21,6 +21,7 @@ from audits.signals import audit_submitted
 from cases.signals import case_responsibility_changed, episode_ended
 from journeys.signals import journey_facts_changed
 from timeliness.case_moves import due_items_follow_cases
+from timeliness.foster_carer_planning import plan_after_carer_record
 from timeliness.journey_planning import replan_cases
 from timeliness.planning import due_items_satisfy
 from timeliness.tasks import cancel_after_episode_end
@@ -33,6 +34,7 @@ def plan_after_audit_submitted(sender, *, audit_id: int, **kwargs) -> None:
     audit = Audit.objects.filter(pk=audit_id).first()
     if audit is not None:
         due_items_satisfy(audit=audit)
+        plan_after_carer_record(audit=audit)
 
 
 @receiver(episode_ended, dispatch_uid="timeliness.cancel_after_episode_end")
