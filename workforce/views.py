@@ -16,6 +16,7 @@ from django_filters.views import FilterView
 from django_ratelimit.core import is_ratelimited
 
 from core.client_address import ratelimit_key
+from core.form_tokens import OnceOnlyCreateMixin
 from core.mixins import PermissionRequiredMixin
 from core.paging import ForgivingPaginationMixin, page_query
 from core.queueing import send_now
@@ -103,7 +104,7 @@ class TeamDetailView(PermissionRequiredMixin, DetailView):
         return super().get_context_data(members=selectors.team_members(self.object), **kwargs)
 
 
-class TeamCreateView(PermissionRequiredMixin, FormPageMixin, CreateView):
+class TeamCreateView(PermissionRequiredMixin, OnceOnlyCreateMixin, FormPageMixin, CreateView):
     permission_required = "workforce.add_team"
     form_class = TeamForm
     template_name = "workforce/team_form.html"
@@ -176,7 +177,7 @@ class StaffDetailView(PermissionRequiredMixin, DetailView):
         )
 
 
-class StaffCreateView(PermissionRequiredMixin, FormPageMixin, CreateView):
+class StaffCreateView(PermissionRequiredMixin, OnceOnlyCreateMixin, FormPageMixin, CreateView):
     permission_required = "workforce.add_staffprofile"
     form_class = StaffCreateForm
     template_name = "workforce/staff_form.html"
