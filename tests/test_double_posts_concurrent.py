@@ -87,3 +87,18 @@ def test_one_role_request_made_twice_at_once_is_one_request(people):
     role = Role.objects.get(key=HEAD_OF_SERVICE)
     first, second = at_once(*(lambda: role_grant_request(actor=admin, profile=profile, role=role).pk for _ in "ab"))
     assert first == second == RoleGrantRequest.objects.get(profile=profile, role=role).pk
+
+
+def test_two_catalogue_loads_at_once_take_turns_and_the_second_writes_nothing(transactional_db):
+    # The same files applied twice at once: without the advisory lock both would insert every process
+    # and one would fail on the unique keys.
+    from processes.catalogue_files import read_paths
+    from processes.management.commands.load_processes import DEFAULT_PATH
+    from processes.models import Process
+    from processes.services import catalogue_apply
+
+    tables = read_paths([DEFAULT_PATH])
+    outcomes = at_once(*(lambda: catalogue_apply(tables).counts_line() for _ in "ab"))
+    assert all(outcomes), outcomes
+    assert Process.objects.count() == Process.objects.values("key").distinct().count() > 0
+    assert Process.history.filter(history_type="+").count() == Process.objects.count()
