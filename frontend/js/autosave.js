@@ -50,11 +50,12 @@ export function initAutosave(form) {
     clearTimeout(timer);
     timer = null;
     if (halted) return;
-    if (inFlight) {
-      // One save at a time, each carrying the version the last one returned.
+    // One save at a time, each carrying the version the last one returned (a loop: another save may
+    // have started while this one waited).
+    while (inFlight) {
       await inFlight;
-      if (halted) return;
     }
+    if (halted) return;
     const sending = serialise();
     if (sending === lastSent) return;
     inFlight = send(sending).finally(() => {
