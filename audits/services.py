@@ -32,7 +32,7 @@ from audits.rules import (
 )
 from audits.selectors import action_owner_choices
 from audits.signals import audit_submitted
-from audits.staleness import StaleRecord, bump, lock_current
+from audits.staleness import StaleRecord, bump, is_identical_resubmit, lock_current
 from cases.models import Case
 from core.history import save_with_history
 from processes.models import Process
@@ -251,8 +251,15 @@ def audit_save(
     version: int | None = None,
 ) -> Audit:
     """Save a draft's fields, findings (by finding id), form-specific fields and new actions.
-    `version` is the one the form was opened at: a save from an older one is refused (StaleRecord)."""
-    lock_current(audit, seen_version=version, actor=actor, who_may=lambda a: _check_author(actor, a))
+    `version` is the one the form was opened at: a save from an older one is refused (StaleRecord),
+    unless it is the same save posted again moments later (a double click): that one writes nothing."""
+    try:
+        lock_current(audit, seen_version=version, actor=actor, who_may=lambda a: _check_author(actor, a))
+    except StaleRecord:
+        posted = dict(fields=fields, findings=findings, conference=conference, visit=visit, new_actions=new_actions)
+        if is_identical_resubmit(audit, actor=actor, seen_version=version, **posted):
+            return audit
+        raise
     _check_editable(actor, audit)
     _apply(actor, audit, fields, findings, conference, visit, new_actions, reason)
     return audit

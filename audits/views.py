@@ -11,7 +11,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -204,6 +206,50 @@ def audit_edit(request, pk):
         return redirect(audit)
     _log_if_case(request, audit)
     return _record_form_page(request, audit, amending=False)
+
+
+# The new-action boxes are left out of an autosave: a half-typed action would be added, and added
+# again by the next save. "Save draft" and "Submit" add it, as without JavaScript.
+AUTOSAVE_LEAVES_OUT = ("action_description", "action_owner", "action_due_on", "action_finding")
+
+
+def _field_errors(form) -> dict:
+    return {field: [str(message) for message in errors] for field, errors in form.errors.items()}
+
+
+@require_POST
+@login_required
+def audit_autosave(request, pk):
+    """The draft as the person types (frontend/js/autosave.js): the same form, checks and service as
+    "Save draft", answered in JSON. 200 with the new version (the page's hidden field takes it, so the
+    person's own "Save draft" or "Submit" is not refused as stale); 400 with the field errors, nothing
+    written; 409 when the record changed elsewhere since the version posted, or is no longer a draft:
+    nothing written, and the page stops saving and shows the message."""
+    audit = get_object_or_404(audits_for(request.user), pk=pk)
+    if audit.carried_out_by_id != request.user.pk:
+        raise PermissionDenied
+    if not may_edit(request.user, audit):
+        message = "This record has been submitted: your changes have not been saved."
+        return JsonResponse({"message": message}, status=409)
+    data = request.POST.copy()
+    for name in AUTOSAVE_LEAVES_OUT:
+        data.pop(name, None)
+    form = AuditRecordForm(data, audit=audit, owners=action_owner_choices(audit))
+    if not form.is_valid():
+        return JsonResponse({"errors": _field_errors(form)}, status=400)
+    arguments = form.service_arguments()
+    if arguments["version"] is None:
+        # Without the version nothing could be compared: an autosave never overwrites blind.
+        return JsonResponse({"errors": {"version": ["The form carries no version: reload the page."]}}, status=400)
+    try:
+        audit_save(actor=request.user, audit=audit, reason="Draft saved as typed", **arguments)
+    except StaleRecord as error:
+        return JsonResponse({"message": error.messages[0], "version": error.current_version}, status=409)
+    except ValidationError as error:
+        form.add_service_errors(error)
+        return JsonResponse({"errors": _field_errors(form)}, status=400)
+    saved_at = timezone.localtime(audit.updated_at)
+    return JsonResponse({"version": audit.version, "saved_at": f"{saved_at:%H:%M}"})
 
 
 @keeps_typed_work

@@ -208,6 +208,22 @@ ROWS = [
     # A draft is its author's alone until submitted: for everyone else it is not there.
     ("draft audit of the assessment case", "audits:audit_detail", "/audits/{draft_audit}/", record_page(ok={AUTHOR})),
     ("edit the draft", "audits:audit_edit", "/audits/{draft_audit}/edit/", record_page(ok={AUTHOR})),
+    # The draft's autosave (POST, JSON): an empty post carries no version, so its author is refused it (400).
+    (
+        "autosave the draft (POST)",
+        "audits:audit_autosave",
+        "/audits/{draft_audit}/autosave/",
+        record_page() | {AUTHOR: 400},
+        "post",
+    ),
+    # A submitted record is no draft: its author is told (409); others who see it may not write it.
+    (
+        "autosave the submitted audit (POST)",
+        "audits:audit_autosave",
+        "/audits/{submitted_audit}/autosave/",
+        record_page(forbidden=SEES_ASSESSMENT_CASE - {AUTHOR}) | {AUTHOR: 409},
+        "post",
+    ),
     (
         "edit the submitted audit (sent to the record)",
         "audits:audit_edit",
