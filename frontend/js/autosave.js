@@ -39,10 +39,11 @@ export function initAutosave(form) {
     halted = true;
     clearTimeout(timer);
     status.textContent = "";
-    if (stopped) {
-      stopped.querySelector("[data-autosave-message]").textContent = message;
-      stopped.hidden = false;
-      stopped.focus?.();
+    if (stopped && !document.querySelector(".app-autosave-stopped")) {
+      const banner = stopped.content.firstElementChild.cloneNode(true);
+      banner.querySelector("[data-autosave-message]").textContent = message;
+      stopped.replaceWith(banner);
+      banner.focus?.();
     }
   }
 
