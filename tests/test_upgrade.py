@@ -228,12 +228,17 @@ def assert_the_named_rows_read_as_before(rows):
     from timeliness.models import DueItem
 
     case = Case.objects.get(pk=rows.case_granted_to_chair)
-    assert (case.reference, case.child_name, case.team.name, case.chair.username) == (
-        "CS-1001",
-        "Ada Example",
-        "North Assessment",
+    assert (case.reference, case.child_name, case.team.name) == ("CS-1001", "Ada Example", "North Assessment")
+    # cases 0004 and 0005: the chair field became an assignment from the day the case was made, with history.
+    (chaired,) = case.assignments.all()
+    assert (chaired.role.key, chaired.user.username, chaired.start, chaired.end) == (
+        "independent-chair",
         "casey.chair",
+        case.created_at.date(),
+        None,
     )
+    assert chaired.history.get().history_type == "+"
+    assert not Case.objects.get(pk=rows.case_granted_to_team).assignments.exists()
     assert Case.objects.get(pk=rows.case_granted_to_nobody).status == "closed"
     assert [(h.history_type, h.reference, h.history_user.username) for h in case.history.all()] == [
         ("~", "CS-1001", "quinn.admin"),
