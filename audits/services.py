@@ -14,6 +14,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from audits.choices import ActionStatus, AuditStatus, ConferenceDecision, Judgement
+from audits.fact_records import record_fact
 from audits.models import Action, Audit, ConferenceRecord, Finding, Moderation, VisitRecord
 from audits.rules import (
     AMENDABLE,
@@ -322,6 +323,8 @@ def audit_submit(*, actor, audit: Audit, version: int | None = None) -> Audit:
     audit.submitted_at = timezone.now()
     bump(audit)
     save_with_history(audit, actor=actor, reason="Submitted")
+    # The record's fact (a visit, a meeting held) first, so the planner the signal wakes reads it.
+    record_fact(audit, actor=actor)
     _plan_after(audit)
     return audit
 

@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from core.widgets import Select
-from processes.models import Process
+from processes.models import Process, Role
 from timeliness.choices import DueStatus, ReminderStage
 from timeliness.models import DueItem, Reminder
 from workforce.models import Team
@@ -60,12 +60,20 @@ class DueItemFilterSet(django_filters.FilterSet):
         empty_label="Anyone",
         widget=_select(),
     )
+    unassigned = django_filters.ModelChoiceFilter(
+        label="Waiting for someone assigned as",
+        field_name="unassigned_role",
+        queryset=Role.objects.order_by("position", "name"),
+        to_field_name="key",
+        empty_label="Anyone or no one",
+        widget=_select(),
+    )
     due_from = django_filters.DateFilter(label="Due from", field_name="due_on", lookup_expr="gte", widget=DATE)
     due_to = django_filters.DateFilter(label="Due to", field_name="due_on", lookup_expr="lte", widget=DATE)
 
     class Meta:
         model = DueItem
-        fields = ["mine", "team", "process", "status", "overdue", "responsible", "due_from", "due_to"]
+        fields = ["mine", "team", "process", "status", "overdue", "responsible", "unassigned", "due_from", "due_to"]
 
     def filter_mine(self, queryset, name, value):
         user = getattr(self.request, "user", None)

@@ -68,6 +68,8 @@ class Journey:
     meetings: dict[str, list[Meet]] = field(default_factory=dict)  # by MeetingKind
     s47_discussions: list[tuple[int, date]] = field(default_factory=list)
     records: dict[int, list[Meet]] = field(default_factory=dict)  # submitted portal records, by process id
+    # The day planning runs: a clock that starts later (a 16th birthday to come) owes nothing yet.
+    as_of: date | None = None
 
     def episodes_of(self, kind: str) -> list[Span]:
         return [episode for episode in self.episodes if episode.kind == kind]
@@ -386,7 +388,7 @@ def _eligible_plans(rule: JourneyRule, journey: Journey, closures) -> list[Occur
     every 6 months (Care Leavers (England) Regulations 2010 reg 7) while the young person is looked after
     or a care leaver."""
     became = eligible_on(journey)
-    if became is None:
+    if became is None or (journey.as_of is not None and became[0] > journey.as_of):
         return []
     start, episode = became
     spans = [

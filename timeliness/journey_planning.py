@@ -12,7 +12,7 @@ the database is brought to match, each write with a history row:
 Done, missed and cancelled items are the record and are not rewritten.
 
 Run for every case by plan_due_items (batched by case id, a fixed number of queries per batch), and
-for the cases a write touched, inside its transaction: an import of facts (journeys_facts_changed), a
+for the cases a write touched, inside its transaction: an import of facts (journey_facts_changed), a
 record submitted in the portal (planning.due_items_satisfy), a case that changed hands.
 """
 
@@ -72,10 +72,10 @@ def journey_rules() -> list[tuple[JourneyRule, Process]]:
 #
 
 
-def journeys_of(case_ids: list[int], record_process_ids: set[int]) -> dict[int, Journey]:
-    """The facts of these cases, as Journeys: one query per kind of fact."""
+def journeys_of(case_ids: list[int], record_process_ids: set[int], *, today: date) -> dict[int, Journey]:
+    """The facts of these cases, as Journeys on `today`: one query per kind of fact."""
     journeys = {
-        pk: Journey(pk, born, closed_on)
+        pk: Journey(pk, born, closed_on, as_of=today)
         for pk, born, closed_on in Case.objects.filter(pk__in=case_ids).values_list("pk", "date_of_birth", "closed_on")
     }
     ids = list(journeys)
@@ -103,9 +103,14 @@ def journeys_of(case_ids: list[int], record_process_ids: set[int]) -> dict[int, 
         "pk", "case_id", "held_on"
     ):
         journeys[case_id].s47_discussions.append((pk, held_on))
-    records = Audit.objects.filter(
-        case_id__in=ids, process_id__in=record_process_ids, status__in=SUBMITTED, held_on__isnull=False
-    ).values_list("pk", "case_id", "process_id", "held_on", "conference__next_review_on")
+    # A visit recorded here in which the child was not seen meets nothing, as one from the case system.
+    records = (
+        Audit.objects.filter(
+            case_id__in=ids, process_id__in=record_process_ids, status__in=SUBMITTED, held_on__isnull=False
+        )
+        .exclude(visit__child_seen=False)
+        .values_list("pk", "case_id", "process_id", "held_on", "conference__next_review_on")
+    )
     for pk, case_id, process_id, held_on, next_on in records:
         meet = Meet(held_on, f"record {pk}", audit_id=pk, next_on=next_on)
         journeys[case_id].records.setdefault(process_id, []).append(meet)
@@ -156,7 +161,7 @@ class _Context:
 
     @transaction.atomic
     def plan(self, case_ids: list[int]) -> int:
-        journeys = journeys_of(case_ids, self.record_process_ids)
+        journeys = journeys_of(case_ids, self.record_process_ids, today=self.today)
         people = people_of_cases(case_ids, on=self.today)
         process_ids = [rule.process_id for rule in self.rules]
         items = DueItem.objects.filter(case_id__in=case_ids, process_id__in=process_ids, key__startswith=KEY_PREFIX)

@@ -61,7 +61,8 @@ class DueItem(BaseModel):
     )
     completed_on = models.DateField(null=True, blank=True)
     # What met it when no record made in the portal did: a fact from the case system ("visit 12").
-    met_by = models.CharField(max_length=40, blank=True)
+    # A database default: planning inserts rows with its own SQL (timeliness.item_history).
+    met_by = models.CharField(max_length=40, blank=True, default="", db_default="")
     sample_draw = models.ForeignKey(
         "SampleDraw", on_delete=models.PROTECT, null=True, blank=True, related_name="due_items", db_index=False
     )

@@ -1,6 +1,6 @@
 """What timeliness does when the apps below it report an event (connected in TimelinessConfig.ready).
 
-audit_submitted and case_responsibility_changed come inside the sender's transaction, and their
+audit_submitted, case_responsibility_changed and journey_facts_changed come inside the sender's transaction, and their
 receivers do the work there and then: a submitted record and the due item it meets (and the next one
 it plans) commit together, with no broker in between, so a Redis outage can neither lose the work nor
 turn a committed submission into an error page.
@@ -19,7 +19,9 @@ from kombu.exceptions import OperationalError
 from audits.models import Audit
 from audits.signals import audit_submitted
 from cases.signals import case_responsibility_changed, episode_ended
+from journeys.signals import journey_facts_changed
 from timeliness.case_moves import due_items_follow_cases
+from timeliness.journey_planning import replan_cases
 from timeliness.planning import due_items_satisfy
 from timeliness.tasks import cancel_after_episode_end
 
@@ -39,6 +41,12 @@ def cancel_after_episode_ended(sender, *, episode_id: int, **kwargs) -> None:
         cancel_after_episode_end.delay(episode_id)
     except OperationalError:
         logger.exception("Broker unavailable: episode %s's later items wait for the nightly plan_due_items", episode_id)
+
+
+@receiver(journey_facts_changed, dispatch_uid="timeliness.replan_journeys")
+def replan_changed_journeys(sender, *, case_ids, actor=None, **kwargs) -> None:
+    # Inside the writer's transaction: a fact and what it starts, meets or ends commit together.
+    replan_cases(case_ids, actor=actor)
 
 
 @receiver(case_responsibility_changed, dispatch_uid="timeliness.due_items_follow_cases")

@@ -11,7 +11,7 @@ from timeliness.choices import DueStatus
 from timeliness.filtersets import escalated_to
 from timeliness.models import DueItem
 
-RELATED = ("process", "case", "staff_member", "team", "responsible")
+RELATED = ("process", "case", "staff_member", "team", "responsible", "unassigned_role")
 
 
 def due_items_for(user):
@@ -55,7 +55,7 @@ def my_due_items(*, user, today=None):
     today = today or timezone.localdate()
     items = (
         DueItem.objects.filter(responsible=user, status=DueStatus.OPEN)
-        .select_related("process", "case", "staff_member")
+        .select_related("process", "case", "staff_member", "unassigned_role")
         .order_by("due_on", "pk")[:HOME_LIMIT]
     )
     return decorate(list(items), today)
@@ -69,8 +69,15 @@ def team_due_items(*, user, today=None) -> dict | None:
     figures = items.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
     if not figures["total"]:
         return None
-    upcoming = items.select_related("process", "case", "staff_member", "responsible").order_by("due_on", "pk")
-    return {**figures, "items": decorate(list(upcoming[:TEAM_LIMIT]), today)}
+    upcoming = items.select_related(*RELATED).order_by("due_on", "pk")
+    # Work that waits with the manager because nobody holds its role for the child: one line a role.
+    unassigned = (
+        items.exclude(unassigned_role=None)
+        .values("unassigned_role__key", "unassigned_role__name")
+        .annotate(items=Count("pk"), cases=Count("case", distinct=True))
+        .order_by("unassigned_role__name")
+    )
+    return {**figures, "items": decorate(list(upcoming[:TEAM_LIMIT]), today), "unassigned": list(unassigned)}
 
 
 def escalated_due_items(*, user, today=None) -> list[DueItem]:
@@ -80,5 +87,5 @@ def escalated_due_items(*, user, today=None) -> list[DueItem]:
     # Escalation follows the line-management chain, which can cross teams: a case outside the user's
     # scope is left out, so its reference never reaches a page the user may not otherwise see.
     items = escalated_to(DueItem.objects.filter(case_in_scope_q(user), status=DueStatus.OPEN), user)
-    items = items.select_related("process", "case", "staff_member", "responsible").order_by("due_on", "pk")
+    items = items.select_related(*RELATED).order_by("due_on", "pk")
     return decorate(list(items[:TEAM_LIMIT]), today)

@@ -54,7 +54,7 @@ def test_it_prints_the_one_icpc_date_across_easter():
 
 
 def test_it_prints_statutory_visits_to_a_child_in_care():
-    assert preview("cic-statutory-visits", "--start", "2026-12-14", "--count", "3") == [
+    assert preview("voice-statutory-and-child-in-need-visits", "--start", "2026-12-14", "--count", "3") == [
         "2026-12-21",
         "2027-02-01",
         "2027-03-15",
@@ -77,7 +77,7 @@ def test_it_prints_five_dates_by_default_and_as_many_as_asked():
 
 
 def test_it_leaves_out_dates_after_until():
-    assert preview("cic-statutory-visits", "--start", "2026-12-14", "--until", "2027-02-01") == [
+    assert preview("voice-statutory-and-child-in-need-visits", "--start", "2026-12-14", "--until", "2027-02-01") == [
         "2026-12-21",
         "2027-02-01",
     ]

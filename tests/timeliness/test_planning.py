@@ -8,8 +8,9 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from audits.services import audit_save, audit_start, audit_submit
-from cases.models import Episode
-from processes.models import Process
+from cases.models import CaseAssignment, Episode
+from processes.models import Process, Role
+from processes.roles import INDEPENDENT_CHAIR, IRO
 from tests.audits.test_services import complete
 from timeliness.choices import DueStatus
 from timeliness.models import DueItem
@@ -37,24 +38,40 @@ def items_of(key):
     return DueItem.objects.filter(process__key=key).order_by("due_on")
 
 
-def test_planning_a_looked_after_episode_gives_the_statutory_review_dates(planning):
+def assign(case, role_key, user, start=date(2026, 1, 1)):
+    return CaseAssignment.objects.create(case=case, role=Role.objects.get(key=role_key), user=user, start=start)
+
+
+def test_planning_a_looked_after_episode_gives_the_first_review_to_the_iro_and_the_managers_oversight(planning):
     episode = looked_after(planning)
+    assign(planning.cases["cic"], IRO, planning["iro"])
     created = plan_due_items(today=TODAY, horizon_days=400)
     assert created == DueItem.objects.count() > 0
     reviews = items_of("voice-children-in-care")
-    # A review's later dates are set at each review; from the episode only the first is planned.
+    # A review's later dates count from the review held; until one is, only the first is owed.
     assert [item.due_on for item in reviews] == [date(2027, 1, 14)]
     review = reviews.get()
-    assert review.key == f"rule:{review.process_id}:episode:{episode.pk}:1"
+    assert review.key == f"j:{review.process_id}:episode:{episode.pk}:1"
     assert review.case == planning.cases["cic"] and review.team == planning.teams["cic"]
-    assert review.responsible == planning["tm.cic"]  # lead roles team manager and IRO: the team manager
-    visits = [item.due_on for item in items_of("cic-statutory-visits")]
-    assert visits[:3] == [date(2026, 12, 21), date(2027, 2, 1), date(2027, 3, 15)]
-    assert max(visits) <= date(2028, 1, 18)
+    assert review.responsible == planning["iro"]  # lead roles team manager and IRO: the IRO chairs it
+    assert review.responsible_role.key == IRO and review.unassigned_role is None
+    # The manager's row of the statutory visits is oversight, every 2 months; the visits follow placements.
+    oversight = [item.due_on for item in items_of("cic-statutory-visits")]
+    assert oversight[:3] == [date(2027, 2, 14), date(2027, 4, 14), date(2027, 6, 14)]
+    assert not items_of("voice-statutory-and-child-in-need-visits").exists()  # no placement recorded yet
+
+
+def test_with_no_iro_assigned_the_review_waits_with_the_team_manager_and_says_so(planning):
+    looked_after(planning)
+    plan_due_items(today=TODAY, horizon_days=30)
+    review = items_of("voice-children-in-care").get()
+    assert review.responsible == planning["tm.cic"] and review.responsible_role is None
+    assert review.unassigned_role.key == IRO
 
 
 def test_the_responsible_person_follows_the_lead_role(planning):
     Episode.objects.create(case=planning.cases["assessment"], kind="child_protection_plan", start=TODAY)
+    assign(planning.cases["assessment"], INDEPENDENT_CHAIR, planning["chair"])
     plan_due_items(today=TODAY, horizon_days=100)
     assert items_of("aa-child-protection-review").get().responsible == planning["chair"]
     assert items_of("voice-child-protection-visits").first().responsible == planning["sw.assessment"]
@@ -124,6 +141,7 @@ def conference_values(**extra):
 
 def test_submitting_a_review_meets_the_earliest_item_and_plans_the_next_from_its_date(planning):
     Episode.objects.create(case=planning.cases["assessment"], kind="child_protection_plan", start=date(2026, 8, 20))
+    assign(planning.cases["assessment"], INDEPENDENT_CHAIR, planning["chair"])
     plan_due_items(today=date(2026, 11, 1), horizon_days=90)
     first = items_of("aa-child-protection-review").get()
     assert first.due_on == date(2026, 11, 20)
@@ -137,7 +155,7 @@ def test_submitting_a_review_meets_the_earliest_item_and_plans_the_next_from_its
     assert first.status == DueStatus.DONE and first.satisfied_by == audit and first.completed_on == date(2026, 11, 20)
     assert first.was_late is False
     follow_on = items_of("aa-child-protection-review").get(status=DueStatus.OPEN)
-    assert follow_on.key == f"rule:{first.process_id}:after:{audit.pk}"
+    assert follow_on.key == first.key.removesuffix(":1") + ":2"  # the chain's second, counted from the first
     assert follow_on.due_on == audit.conference.next_review_on == date(2027, 5, 20)
     assert follow_on.responsible == chair
     # Run again (a task queued before the upgrade, or the nightly plan): nothing changes.

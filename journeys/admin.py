@@ -1,0 +1,103 @@
+"""The journey facts in the admin site, to look at: read-only, within the viewer's case scope.
+
+The facts come from the case-management system (import_events) and from records made in the portal, whose
+writes keep the planner in step (journeys.services): an edit here would bypass both, so there is none, and
+nothing is deleted. A fact entered in error is withdrawn, not removed. Each list shows only the facts of
+the cases the signed-in person may see (Case.objects.for_user, the one scoping point), since the admin site
+is otherwise open to any staff user with the view permission.
+"""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from cases.models import Case
+from journeys.models import (
+    CareLeaverAccommodation,
+    CareLeaverStatus,
+    Detention,
+    LegalStatus,
+    MeetingHeld,
+    Placement,
+    StrategyDiscussion,
+    Visit,
+)
+
+
+class FactAdmin(SimpleHistoryAdmin):
+    """Read-only, no delete, scoped to the viewer's cases; searched by case reference."""
+
+    search_fields = ["case__reference"]
+    list_select_related = ["case"]
+    common_filters = ["source", ("withdrawn_at", admin.EmptyFieldListFilter)]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(case__in=Case.objects.for_user(request.user).values("pk"))
+
+    def get_list_filter(self, request):
+        return [*self.list_filter, *self.common_filters]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
+@admin.register(Placement)
+class PlacementAdmin(FactAdmin):
+    list_display = ["case", "start", "end", "kind", "long_term", "carer_reference", "source", "withdrawn_at"]
+    list_filter = ["kind", "long_term"]
+    date_hierarchy = "start"
+
+
+@admin.register(LegalStatus)
+class LegalStatusAdmin(FactAdmin):
+    list_display = ["case", "status", "start", "end", "source", "withdrawn_at"]
+    list_filter = ["status"]
+    date_hierarchy = "start"
+
+
+@admin.register(CareLeaverStatus)
+class CareLeaverStatusAdmin(FactAdmin):
+    list_display = ["case", "category", "start", "end", "source", "withdrawn_at"]
+    list_filter = ["category"]
+
+
+@admin.register(CareLeaverAccommodation)
+class CareLeaverAccommodationAdmin(FactAdmin):
+    list_display = ["case", "start", "end", "source", "withdrawn_at"]
+
+
+@admin.register(Detention)
+class DetentionAdmin(FactAdmin):
+    list_display = ["case", "start", "end", "source", "withdrawn_at"]
+
+
+@admin.register(StrategyDiscussion)
+class StrategyDiscussionAdmin(FactAdmin):
+    list_display = ["case", "held_on", "outcome", "source", "withdrawn_at"]
+    list_filter = ["outcome"]
+    date_hierarchy = "held_on"
+
+
+@admin.register(Visit)
+class VisitAdmin(FactAdmin):
+    list_display = ["case", "visited_on", "child_seen", "seen_alone", "visitor", "source", "withdrawn_at"]
+    list_filter = ["child_seen", "seen_alone"]
+    list_select_related = ["case", "visitor"]
+    date_hierarchy = "visited_on"
+
+
+@admin.register(MeetingHeld)
+class MeetingHeldAdmin(FactAdmin):
+    list_display = ["case", "kind", "held_on", "source", "withdrawn_at"]
+    list_filter = ["kind"]
+    date_hierarchy = "held_on"
