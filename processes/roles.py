@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 class Scope:
     TEAM = "team"  # their team's cases
-    ASSIGNED = "assigned"  # the cases they are assigned to (chairs, IROs)
+    ASSIGNED = "assigned"  # the cases they hold a live assignment on (chairs, IROs, PEP officers, ...)
     SERVICE = "service"  # every case, through the role
     AGGREGATE = "aggregate"  # service-wide figures only, never a child's record
 

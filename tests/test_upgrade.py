@@ -24,6 +24,8 @@ from guardian.shortcuts import get_perms
 from tests.upgrade_rows import build_pre_split_rows
 
 NEW_APPS = ("cases", "timeliness", "dashboard")
+# Apps made after the split, whose migrations need the new apps: migrated back to zero with them.
+LATER_APPS = ("journeys",)
 LAST_PRE_SPLIT_AUDITS = ("audits", "0010_audit_draft_and_caseless_indexes")
 # The apps whose every table the old database must fill, and those whose rows must survive too.
 PROJECT_APPS = ("audits", "processes", "workforce", "qa_portal")
@@ -39,7 +41,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 def pre_split_nodes(graph):
     """Every app at the node it stood at before the split: today's leaves, but audits at 0010 and none
     of the new apps."""
-    nodes = [node for node in graph.leaf_nodes() if node[0] not in (*NEW_APPS, "audits")]
+    nodes = [node for node in graph.leaf_nodes() if node[0] not in (*NEW_APPS, *LATER_APPS, "audits")]
     return [*nodes, LAST_PRE_SPLIT_AUDITS]
 
 
@@ -71,7 +73,7 @@ def pre_split_database():
     plan = {migration for node in nodes for migration in executor.loader.graph.forwards_plan(node)}
     assert not [node for node in plan if node[0] in NEW_APPS or node[0] == "audits" and node > LAST_PRE_SPLIT_AUDITS]
     try:
-        executor = migrate([LAST_PRE_SPLIT_AUDITS, *((app, None) for app in NEW_APPS)])
+        executor = migrate([LAST_PRE_SPLIT_AUDITS, *((app, None) for app in (*LATER_APPS, *NEW_APPS))])
         applied = set(executor.loader.applied_migrations)
         assert not [node for node in applied if node[0] in NEW_APPS], "the new apps are still migrated"
         assert LAST_PRE_SPLIT_AUDITS in applied and ("audits", "0011_models_moved_to_their_apps") not in applied

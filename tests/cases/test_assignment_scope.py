@@ -112,3 +112,15 @@ def test_the_case_page_lists_who_is_assigned_since_when(cast, client):
     page = client.get(cast.cases["cic"].get_absolute_url()).content.decode()
     assert "Assigned" in page and "Personal Educational Plan Officer" in page
     assert f"since {cast.cases['cic'].assignments.get(user=cast['iro']).start:%-d %B %Y}" in page
+
+
+def test_the_nightly_planning_task_first_takes_away_the_grants_of_assignments_past_their_end(cast):
+    from timeliness.tasks import plan_due_items_nightly
+
+    held = cast.cases["cic"].assignments.get(user=cast["iro"])
+    held.end = TODAY - timedelta(days=1)  # as an import of yesterday's end would leave it until the night
+    held.save()
+    assert visible(cast["iro"]) == {"CASE-C1"}
+
+    plan_due_items_nightly.apply()
+    assert visible(cast["iro"]) == set()
