@@ -297,7 +297,7 @@ class AuditRecordForm(forms.Form):
 class AuditStartForm(forms.Form):
     """Choose the subject of a new record: only what the user may choose is offered."""
 
-    def __init__(self, *args, process, cases, staff, **kwargs):
+    def __init__(self, *args, process, cases, staff, carers=None, **kwargs):
         super().__init__(*args, **kwargs)
         kind = process.subject_kind
         if kind == "case":
@@ -321,8 +321,20 @@ class AuditStartForm(forms.Form):
                 },
             )
             self.fields["staff_member"].label_from_instance = lambda user: user.get_full_name() or user.username
+        elif kind == "foster_carer":
+            self.fields["foster_carer"] = forms.ModelChoiceField(
+                label="Which foster carer",
+                queryset=carers,
+                empty_label="Choose a foster carer",
+                widget=forms.Select(attrs={"class": "govuk-select"}),
+                error_messages={
+                    "required": "Choose the foster carer",
+                    "invalid_choice": "Choose a foster carer from the list",
+                },
+            )
+            self.fields["foster_carer"].label_from_instance = lambda carer: f"{carer.name} ({carer.reference})"
         else:
-            label = {"foster_carer": "Which foster carer", "meeting": "Which meeting"}.get(
+            label = {"meeting": "Which meeting", "practice_review": "Which review"}.get(
                 kind, "What part of the service"
             )
             self.fields["subject_label"] = forms.CharField(
@@ -331,6 +343,16 @@ class AuditStartForm(forms.Form):
                 widget=forms.TextInput(attrs={"class": "govuk-input"}),
                 error_messages={"required": "Say what this record is about"},
             )
+            if kind == "practice_review":
+                self.fields["subject_label"].help_text = "A name for the review that does not identify a child."
+                # The references only: the review's lead sees no child's record (audits.services checks
+                # each names a case, and shows nothing else of it).
+                self.fields["case_references"] = forms.CharField(
+                    label="The cases the review looked at",
+                    help_text="Their case references, one a line or separated by commas.",
+                    widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 4}),
+                    error_messages={"required": "Give the reference of at least one case the review looked at"},
+                )
         self.fields["due_on"] = GovDateField(
             label="Date due (optional)", name="date due", required=False, help_text=DATE_HINT
         )

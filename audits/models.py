@@ -11,8 +11,8 @@ from core.models import BaseModel
 
 
 class Audit(BaseModel):
-    """One carrying-out of a process on its subject (a case, a staff member, a foster carer, a meeting
-    or the service), with a finding per required outcome, an overall grade where the process grades,
+    """One carrying-out of a process on its subject (a case, a staff member, a foster carer, a meeting,
+    a practice review or the service), with a finding per required outcome, an overall grade where the process grades,
     and the actions that must follow. Submitted audits change only by amendment (kept in history)."""
 
     process = models.ForeignKey("processes.Process", on_delete=models.PROTECT, related_name="audits")
@@ -20,9 +20,18 @@ class Audit(BaseModel):
     staff_member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="workforce_records"
     )
-    subject_label = models.CharField(
-        max_length=200, blank=True, help_text="The foster carer, meeting or service the record is about."
+    foster_carer = models.ForeignKey(
+        "fostering.FosterCarer", on_delete=models.PROTECT, null=True, blank=True, related_name="audits"
     )
+    subject_label = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The meeting, service or practice review the record is about (a foster carer before the register).",
+    )
+    # A practice review (a board's management review, a child safeguarding practice review) names the
+    # cases it looked at by reference only: its lead is a board role that never sees a child's record,
+    # so the references are checked to exist (audits.services) and stored as text, never linked.
+    case_references = models.JSONField(default=list, blank=True)
     team = models.ForeignKey(
         "workforce.Team",
         on_delete=models.PROTECT,
@@ -57,12 +66,13 @@ class Audit(BaseModel):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    models.Q(case__isnull=False, staff_member__isnull=True)
-                    | models.Q(case__isnull=True, staff_member__isnull=False)
-                    | models.Q(case__isnull=True, staff_member__isnull=True)
+                    models.Q(case__isnull=False, staff_member__isnull=True, foster_carer__isnull=True)
+                    | models.Q(case__isnull=True, staff_member__isnull=False, foster_carer__isnull=True)
+                    | models.Q(case__isnull=True, staff_member__isnull=True, foster_carer__isnull=False)
+                    | models.Q(case__isnull=True, staff_member__isnull=True, foster_carer__isnull=True)
                 ),
                 name="%(app_label)s_%(class)s_one_subject",
-                violation_error_message="A record is about a case or a staff member, not both.",
+                violation_error_message="A record is about one case, staff member or foster carer at most.",
             ),
             models.UniqueConstraint(
                 fields=["start_token"],
@@ -79,6 +89,12 @@ class Audit(BaseModel):
             models.Index(fields=["carried_out_by"], condition=models.Q(status="draft"), name="audits_audit_drafts"),
             # Records about staff, meetings and the service: the few audits without a case.
             models.Index(fields=["staff_member"], condition=models.Q(case__isnull=True), name="audits_audit_no_case"),
+            # A carer's records (the register's few hundred households; planning finds a carer's last review).
+            models.Index(
+                fields=["foster_carer", "process"],
+                condition=models.Q(foster_carer__isnull=False),
+                name="audits_audit_foster_carer",
+            ),
         ]
 
     def __str__(self):
@@ -93,6 +109,8 @@ class Audit(BaseModel):
             return self.case.reference
         if self.staff_member_id:
             return self.staff_member.get_full_name() or self.staff_member.username
+        if self.foster_carer_id:
+            return str(self.foster_carer)
         return self.subject_label or "The service"
 
     @property

@@ -25,14 +25,21 @@ def _others_drafts(user) -> Q:
 def _caseless_rule(user) -> Q:
     """Which records without a case the user may see (for a user without service-wide scope)."""
     Process = apps.get_model("processes", "Process")
+    FosterCarer = apps.get_model("fostering", "FosterCarer")
     led_processes = Process.objects.granted_ids(user, "record", distinct=False)
-    # Records about a meeting, a foster carer or the service stay within the team that made
-    # them: their free text can name children, so leading the process is not enough.
-    subjectless = Q(case__isnull=True, staff_member__isnull=True)
+    # Records about a meeting, a practice review or the service (and a foster carer named in free
+    # text, before the register) stay within the team that made them: their free text can name
+    # children, so leading the process is not enough.
+    subjectless = Q(case__isnull=True, staff_member__isnull=True, foster_carer__isnull=True)
+    # A record about a registered carer is seen by its author and by those who lead its process and
+    # may see the carer (fostering.scope: the fostering service's reviewing officers and panel advisors
+    # see every carer, team roles their team's).
+    carers = FosterCarer.objects.for_user(user).values("pk")
     return (
         Q(staff_member=user)
         | Q(staff_member__in=managed_staff(user))
         | (subjectless & (Q(carried_out_by=user) | Q(process__in=led_processes, team__in=own_teams(user))))
+        | (Q(foster_carer__in=carers) & (Q(carried_out_by=user) | Q(process__in=led_processes)))
     )
 
 

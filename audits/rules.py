@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from audits.choices import ActionStatus, AuditStatus
 from audits.models import Moderation
-from audits.selectors import case_choices, recordable_processes, staff_choices
+from audits.selectors import case_choices, foster_carer_choices, recordable_processes, staff_choices
 from processes.roles import Capability, role_keys_with
 
 EDITABLE = {AuditStatus.DRAFT}
@@ -34,6 +34,10 @@ def may_record_about_case(user, case) -> bool:
 
 def may_record_about_staff(user, staff_member) -> bool:
     return staff_choices(user).filter(pk=staff_member.pk).exists()
+
+
+def may_record_about_foster_carer(user, carer) -> bool:
+    return foster_carer_choices(user).filter(pk=carer.pk).exists()
 
 
 def may_edit(user, audit) -> bool:

@@ -10,6 +10,7 @@ from audits.models import Action, Audit, Finding
 from cases.assignments import live_on_q
 from cases.models import Case
 from cases.scope import managers_of_q, staff_in_reach
+from fostering.models import FosterCarer
 from processes.models import Process
 
 #
@@ -33,6 +34,12 @@ def staff_choices(user):
     return staff_in_reach(user).exclude(pk=user.pk).order_by("first_name", "last_name")
 
 
+def foster_carer_choices(user):
+    """The approved foster carers the user may see (fostering.scope): the only carers a foster-carer
+    process can be recorded about."""
+    return FosterCarer.objects.for_user(user).approved().select_related("supervising_team").order_by("name", "pk")
+
+
 # The home page shows the most pressing of each; the full lists are on their own pages.
 HOME_LIMIT = 50
 
@@ -49,7 +56,7 @@ def my_open_actions(*, user):
 def my_drafts(*, user):
     return (
         Audit.objects.filter(carried_out_by=user, status=AuditStatus.DRAFT)
-        .select_related("process", "case", "staff_member")
+        .select_related("process", "case", "staff_member", "foster_carer")
         .order_by("-updated_at")[:HOME_LIMIT]
     )
 

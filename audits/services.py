@@ -26,12 +26,13 @@ from audits.rules import (
     may_edit,
     may_record,
     may_record_about_case,
+    may_record_about_foster_carer,
     may_record_about_staff,
     moderation_refusal,
 )
 from audits.selectors import action_owner_choices
 from audits.signals import audit_submitted
-from audits.staleness import StaleRecord, bump, lock_current
+from audits.staleness import StaleRecord, bump, is_identical_resubmit, lock_current
 from cases.models import Case
 from core.history import save_with_history
 from processes.models import Process
@@ -50,7 +51,9 @@ def audit_start(
     process: Process,
     case: Case | None = None,
     staff_member=None,
+    foster_carer=None,
     subject_label: str = "",
+    case_references: str | list[str] = "",
     due_on=None,
     start_token: UUID | None = None,
 ) -> Audit:
@@ -67,6 +70,7 @@ def audit_start(
             return started
     kind = process.subject_kind
     team = None
+    references: list[str] = []
     if kind == "case":
         if case is None:
             raise ValidationError({"case": "Choose the case."})
@@ -79,16 +83,32 @@ def audit_start(
         if not may_record_about_staff(actor, staff_member):
             raise PermissionDenied("You may not record about this member of staff.")
         team = staff_member.staff_profile.team
+    elif kind == "foster_carer":
+        if foster_carer is None:
+            raise ValidationError({"foster_carer": "Choose the foster carer."})
+        if not may_record_about_foster_carer(actor, foster_carer):
+            raise PermissionDenied("This foster carer is not in your scope.")
+        team = foster_carer.supervising_team
     else:
+        problems = {}
         if not subject_label.strip():
-            raise ValidationError({"subject_label": "Say which foster carer, meeting or service this is about."})
+            problems["subject_label"] = "Say which meeting, review or part of the service this is about."
+        if kind == "practice_review":
+            try:
+                references = practice_review_references(case_references)
+            except ValidationError as error:
+                problems["case_references"] = error.messages
+        if problems:
+            raise ValidationError(problems)
         profile = getattr(actor, "staff_profile", None)
         team = profile.team if profile else None
     audit = Audit(
         process=process,
         case=case if kind == "case" else None,
         staff_member=staff_member if kind == "staff" else None,
-        subject_label=subject_label.strip() if kind not in ("case", "staff") else "",
+        foster_carer=foster_carer if kind == "foster_carer" else None,
+        case_references=references,
+        subject_label=subject_label.strip() if kind not in ("case", "staff", "foster_carer") else "",
         team=team,
         carried_out_by=actor,
         due_on=due_on,
@@ -110,6 +130,24 @@ def audit_start(
     elif process.record_form == "visit":
         save_with_history(VisitRecord(audit=audit), actor=actor, validate=False)
     return audit
+
+
+def practice_review_references(text: str | list[str]) -> list[str]:
+    """The case references a practice review names (one a line, or separated by commas),
+    each checked to be a case's reference; in the order given, without repeats.
+
+    The review's lead is a board role that never sees a child's record, so this is the one question
+    asked of the cases: does a case have this reference. Nothing else of any case is read or shown,
+    and the record keeps the references as text, not links (a link would open the child's record)."""
+    words = text if isinstance(text, list) else text.replace(",", "\n").splitlines()
+    references = list(dict.fromkeys(word.strip() for word in words if word.strip()))
+    if not references:
+        raise ValidationError("Give the reference of at least one case the review looked at.")
+    known = set(Case.objects.filter(reference__in=references).values_list("reference", flat=True))
+    unknown = [reference for reference in references if reference not in known]
+    if unknown:
+        raise ValidationError(f"No case has the reference {', '.join(unknown)}. Check the references.")
+    return references
 
 
 def _started_from(actor, start_token: UUID) -> Audit | None:
@@ -213,8 +251,15 @@ def audit_save(
     version: int | None = None,
 ) -> Audit:
     """Save a draft's fields, findings (by finding id), form-specific fields and new actions.
-    `version` is the one the form was opened at: a save from an older one is refused (StaleRecord)."""
-    lock_current(audit, seen_version=version, actor=actor, who_may=lambda a: _check_author(actor, a))
+    `version` is the one the form was opened at: a save from an older one is refused (StaleRecord),
+    unless it is the same save posted again moments later (a double click): that one writes nothing."""
+    try:
+        lock_current(audit, seen_version=version, actor=actor, who_may=lambda a: _check_author(actor, a))
+    except StaleRecord:
+        posted = dict(fields=fields, findings=findings, conference=conference, visit=visit, new_actions=new_actions)
+        if is_identical_resubmit(audit, actor=actor, seen_version=version, **posted):
+            return audit
+        raise
     _check_editable(actor, audit)
     _apply(actor, audit, fields, findings, conference, visit, new_actions, reason)
     return audit

@@ -7,7 +7,10 @@ person never saw (a moderator agreeing a grade the author has since changed), so
 that version (the audit's own, its findings' and its new actions).
 """
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from audits.choices import AuditStatus, Grade, Judgement
 from audits.models import Action, Audit, Finding
@@ -47,6 +50,46 @@ def lock_current(audit: Audit, *, seen_version: int | None, actor=None, who_may=
     if seen_version is not None and current != seen_version:
         raise StaleRecord(changes_since(audit, seen_version, reader=actor), current_version=current)
     return audit
+
+
+# A second POST of the same form within this long after the first is a double click, not a stale tab.
+RESUBMIT_WINDOW = timedelta(seconds=10)
+
+
+def is_identical_resubmit(
+    audit: Audit, *, actor, seen_version, fields, findings, conference, visit, new_actions
+) -> bool:
+    """The same "Save draft" posted again (a double click whose second POST left before the first's
+    answer): the form's version is the one just before the latest write, that write is the same
+    person's, made moments ago, and the record already holds exactly what the form posts (its new action
+    too). Answering it as a success writes nothing and refuses nothing. `audit` is as committed (called
+    under its row lock, after lock_current reloaded it)."""
+    if seen_version is None or seen_version != audit.version - 1 or audit.status != AuditStatus.DRAFT:
+        return False
+    latest = audit.history.order_by("-history_date", "-history_id").first()
+    if latest is None or latest.history_user_id != actor.pk or timezone.now() - latest.history_date > RESUBMIT_WINDOW:
+        return False
+    if any(getattr(audit, name) != value for name, value in fields.items()):
+        return False
+    saved = {finding.pk: finding for finding in audit.findings.all()}
+    for finding_id, values in findings.items():
+        finding = saved.get(finding_id)
+        if finding is None or any(getattr(finding, name) != value for name, value in values.items()):
+            return False
+    for record, values in ((getattr(audit, "conference", None), conference), (getattr(audit, "visit", None), visit)):
+        if values is not None and (record is None or any(getattr(record, n) != v for n, v in values.items())):
+            return False
+    for values in new_actions or []:
+        made = Action.objects.filter(
+            audit_id=audit.pk,
+            description=values["description"],
+            owner=values["owner"],
+            due_on=values["due_on"],
+            created_at__gte=latest.history_date - RESUBMIT_WINDOW,
+        )
+        if not made.exists():
+            return False
+    return True
 
 
 def bump(audit: Audit) -> None:

@@ -11,16 +11,24 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from audits.choices import AuditStatus
+from audits.choices import PROCESS_NOTES, AuditStatus
 from audits.filtersets import AuditFilterSet
 from audits.forms import AuditRecordForm, AuditStartForm, ModerationForm
 from audits.models import Action, Audit
 from audits.rules import is_moderator, may_amend, may_edit, may_moderate, may_record, moderation_refusal
-from audits.selectors import action_owner_choices, case_choices, recordable_processes, staff_choices
+from audits.selectors import (
+    action_owner_choices,
+    case_choices,
+    foster_carer_choices,
+    recordable_processes,
+    staff_choices,
+)
 from audits.services import action_complete, audit_amend, audit_moderate, audit_save, audit_start, audit_submit
 from audits.staleness import StaleRecord
 from cases.choices import AccessAction
@@ -28,6 +36,7 @@ from cases.services import access_log_record
 from core.csv_export import csv_response
 from core.kept_forms import keeps_typed_work, take_kept_form
 from core.paging import page_of, page_query, query_number
+from fostering.models import FosterCarer
 from processes.models import Area, Process
 from workforce.models import Team
 
@@ -43,6 +52,7 @@ def audits_for(user, *, break_glass: bool = False):
         "case",
         "case__team",
         "staff_member",
+        "foster_carer",
         "carried_out_by",
         "team",
     )
@@ -93,8 +103,18 @@ def audit_start_view(request, key):
         # A case offered from its own page must be in scope like any other; a `?case=` that is no
         # case id (not ASCII digits, out of range) offers none.
         initial["case"] = get_object_or_404(cases, pk=offered)
+    carers = foster_carer_choices(request.user)
+    offered_carer = query_number(request.GET.get("foster_carer"), minimum=1)
+    if offered_carer is not None:
+        # A carer offered from a due item: in scope like any other, or not found.
+        initial["foster_carer"] = get_object_or_404(carers, pk=offered_carer)
     form = AuditStartForm(
-        request.POST or None, initial=initial, process=process, cases=cases, staff=staff_choices(request.user)
+        request.POST or None,
+        initial=initial,
+        process=process,
+        cases=cases,
+        staff=staff_choices(request.user),
+        carers=carers,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -104,17 +124,30 @@ def audit_start_view(request, key):
                 process=process,
                 case=data.get("case"),
                 staff_member=data.get("staff_member"),
+                foster_carer=data.get("foster_carer"),
                 subject_label=data.get("subject_label", ""),
+                case_references=data.get("case_references", ""),
                 due_on=data.get("due_on"),
                 start_token=data.get("start_token"),
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_start_errors(form, error)
         else:
             messages.success(request, "Draft started. Save it as you go; submit it when it is complete.")
             return redirect("audits:audit_edit", pk=audit.pk)
     status = 400 if form.errors else 200
-    return render(request, "audits/audit_start.html", {"process": process, "form": form}, status=status)
+    context = {"process": process, "form": form, "process_note": PROCESS_NOTES.get(process.key)}
+    return render(request, "audits/audit_start.html", context, status=status)
+
+
+def _add_start_errors(form, error: ValidationError) -> None:
+    """A refused start's messages, on the fields they name where the form has them."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages_ in error.message_dict.items():
+        for message in messages_:
+            form.add_error(field if field in form.fields else None, message)
 
 
 def _carry_current_version(form, error: StaleRecord) -> None:
@@ -175,6 +208,50 @@ def audit_edit(request, pk):
     return _record_form_page(request, audit, amending=False)
 
 
+# The new-action boxes are left out of an autosave: a half-typed action would be added, and added
+# again by the next save. "Save draft" and "Submit" add it, as without JavaScript.
+AUTOSAVE_LEAVES_OUT = ("action_description", "action_owner", "action_due_on", "action_finding")
+
+
+def _field_errors(form) -> dict:
+    return {field: [str(message) for message in errors] for field, errors in form.errors.items()}
+
+
+@require_POST
+@login_required
+def audit_autosave(request, pk):
+    """The draft as the person types (frontend/js/autosave.js): the same form, checks and service as
+    "Save draft", answered in JSON. 200 with the new version (the page's hidden field takes it, so the
+    person's own "Save draft" or "Submit" is not refused as stale); 400 with the field errors, nothing
+    written; 409 when the record changed elsewhere since the version posted, or is no longer a draft:
+    nothing written, and the page stops saving and shows the message."""
+    audit = get_object_or_404(audits_for(request.user), pk=pk)
+    if audit.carried_out_by_id != request.user.pk:
+        raise PermissionDenied
+    if not may_edit(request.user, audit):
+        message = "This record has been submitted: your changes have not been saved."
+        return JsonResponse({"message": message}, status=409)
+    data = request.POST.copy()
+    for name in AUTOSAVE_LEAVES_OUT:
+        data.pop(name, None)
+    form = AuditRecordForm(data, audit=audit, owners=action_owner_choices(audit))
+    if not form.is_valid():
+        return JsonResponse({"errors": _field_errors(form)}, status=400)
+    arguments = form.service_arguments()
+    if arguments["version"] is None:
+        # Without the version nothing could be compared: an autosave never overwrites blind.
+        return JsonResponse({"errors": {"version": ["The form carries no version: reload the page."]}}, status=400)
+    try:
+        audit_save(actor=request.user, audit=audit, reason="Draft saved as typed", **arguments)
+    except StaleRecord as error:
+        return JsonResponse({"message": error.messages[0], "version": error.current_version}, status=409)
+    except ValidationError as error:
+        form.add_service_errors(error)
+        return JsonResponse({"errors": _field_errors(form)}, status=400)
+    saved_at = timezone.localtime(audit.updated_at)
+    return JsonResponse({"version": audit.version, "saved_at": f"{saved_at:%H:%M}"})
+
+
 @keeps_typed_work
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -207,6 +284,7 @@ def audit_detail(request, pk):
             "may_amend": may_amend(request.user, audit),
             "may_moderate": may_moderate(request.user, audit),
             "moderation": getattr(audit, "moderation", None),
+            "process_note": PROCESS_NOTES.get(audit.process.key),
         },
     )
 
@@ -299,6 +377,7 @@ LIST_PREFETCHES = (
     Prefetch("team", queryset=Team.objects.only("name")),
     Prefetch("carried_out_by", queryset=_PEOPLE),
     Prefetch("staff_member", queryset=_PEOPLE),
+    Prefetch("foster_carer", queryset=FosterCarer.objects.only("name", "reference")),
 )
 
 

@@ -11,11 +11,17 @@ and write, far longer than a web request may last.
    Progress (cases written of the total) goes to the cache, outside that transaction, and the job's
    page refreshes itself until the job is done. Cancel forgets the file.
 
+The job row is the outbox: the page's send to the broker may fail (Redis down; core.queueing logs it and
+the page answers as usual). A job the worker never started (CHECKING or APPLYING with no `started_at`,
+last queued RESEND_AFTER ago) is queued again by cases.tasks.case_import_resend, which beat runs every
+few minutes, so the import starts once the broker and a worker are back (stalled_jobs_claim).
+
 Every ending (imported, invalid, failed, cancelled) empties the stored text: children's details do not
 wait in the database once the job no longer needs them.
 """
 
 import logging
+from datetime import timedelta
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -30,6 +36,8 @@ logger = logging.getLogger(__name__)
 # The job's page lists at most this many references of each kind (the counts are always whole).
 SHOWN_REFERENCES = 200
 PROGRESS_TTL = 24 * 3600
+# A job queued this long ago that no worker has started is queued again (its first send was lost).
+RESEND_AFTER = timedelta(minutes=5)
 
 
 def _progress_key(job_id: int) -> str:
@@ -88,8 +96,9 @@ def case_import_job_apply_request(*, actor, job: CaseImportJob) -> bool:
     """Claim a checked job for writing (the caller then queues cases.tasks.case_import_write). False
     when it is no longer waiting (applied or cancelled already, e.g. in another tab): nothing is
     queued twice."""
+    # No started_at until the worker starts writing: until then the outbox may send the job again.
     claimed = CaseImportJob.objects.filter(pk=job.pk, created_by=actor, status=ImportStatus.CHECKED).update(
-        status=ImportStatus.APPLYING, started_at=timezone.now()
+        status=ImportStatus.APPLYING, started_at=None, updated_at=timezone.now()
     )
     if claimed:
         cache.set(_progress_key(job.pk), 0, PROGRESS_TTL)
@@ -112,6 +121,7 @@ def case_import_job_write(job_id: int) -> None:
     job = CaseImportJob.objects.select_related("created_by").filter(pk=job_id, status=ImportStatus.APPLYING).first()
     if job is None:
         return
+    CaseImportJob.objects.filter(pk=job.pk).update(started_at=timezone.now())
 
     def progress(done: int, total: int) -> None:
         cache.set(_progress_key(job.pk), done, PROGRESS_TTL)
@@ -130,3 +140,20 @@ def case_import_job_write(job_id: int) -> None:
         raise
     _end(job, ImportStatus.DONE, summary=_summary(plan), cases_total=len(plan.changes), cases_done=len(plan.changes))
     cache.delete(_progress_key(job.pk))
+
+
+def stalled_jobs_claim(*, now=None) -> list[tuple[int, str]]:
+    """The jobs whose send was lost: waiting (CHECKING, APPLYING), never started by a worker, queued at
+    least RESEND_AFTER ago. Each is marked queued now (a conditional update, so two runs at once do not
+    both send one job) and returned as (id, status) for the caller to queue again."""
+    now = now or timezone.now()
+    waiting = CaseImportJob.objects.filter(
+        status__in=(ImportStatus.CHECKING, ImportStatus.APPLYING),
+        started_at__isnull=True,
+        updated_at__lte=now - RESEND_AFTER,
+    )
+    claimed = []
+    for job_id, status, updated_at in waiting.values_list("pk", "status", "updated_at"):
+        if CaseImportJob.objects.filter(pk=job_id, status=status, updated_at=updated_at).update(updated_at=now):
+            claimed.append((job_id, status))
+    return claimed

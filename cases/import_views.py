@@ -10,7 +10,6 @@ the job stands and refreshes itself (a <meta refresh>, no script) while the work
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -24,6 +23,7 @@ from cases.import_jobs import (
 )
 from cases.models import CaseImportJob
 from cases.tasks import case_import_check, case_import_write
+from core.queueing import send_after_commit
 
 # Seconds between refreshes of a job's page while the worker checks or writes the file.
 REFRESH_SECONDS = 2
@@ -39,7 +39,7 @@ def case_import(request):
     form = CaseImportForm(request.POST, request.FILES) if request.method == "POST" else CaseImportForm()
     if request.method == "POST" and form.is_valid():
         job = case_import_job_create(actor=request.user, source=form.cleaned_data["file"].name, text=form.text)
-        transaction.on_commit(lambda: case_import_check.delay(job.pk))
+        send_after_commit(case_import_check, job.pk)  # lost by the broker: case_import_resend sends it again
         return redirect(job)
     context = {"form": form, "max_mb": settings.CASE_IMPORT_MAX_MB}
     return render(request, "cases/case_import.html", context, status=400 if form.errors else 200)
@@ -68,7 +68,7 @@ def _act(request, job):
     action = request.POST.get("action")
     if action == "apply" and job.status == ImportStatus.CHECKED and not job.summary.get("is_empty"):
         if case_import_job_apply_request(actor=request.user, job=job):
-            transaction.on_commit(lambda: case_import_write.delay(job.pk))
+            send_after_commit(case_import_write, job.pk)
     elif action == "cancel" and case_import_job_cancel(actor=request.user, job=job):
         messages.info(request, "Nothing was changed.")
         return redirect("cases:case_import")

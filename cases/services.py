@@ -182,7 +182,14 @@ def break_glass_open(*, actor, reference: str, reason: str, path: str) -> tuple[
         return None, None
     if Case.objects.for_user(actor).filter(pk=case.pk).exists():
         return case, None
+    # The case's row lock makes two posts of the same form at once wait for each other, so the second
+    # finds the first's grant: the same person, case and reason while it is live is the same opening
+    # (a double click), answered with that grant. A new reason is a new opening, logged as one.
+    Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True).get()
     now = timezone.now()
+    same = BreakGlassGrant.objects.filter(user=actor, case=case, reason=reason.strip(), expires_at__gt=now).first()
+    if same is not None:
+        return case, same
     grant = BreakGlassGrant(
         user=actor,
         case=case,

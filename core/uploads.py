@@ -92,11 +92,16 @@ class UploadFlow:
         form = self.form_class(request.POST, request.FILES) if request.method == "POST" else self.form_class()
         if request.method == "POST" and form.is_valid():
             request.session[self.session_key] = {"name": form.cleaned_data["file"].name, "text": form.text}
+            request.session.pop(f"{self.session_key}:applied", None)
             return redirect(self.preview_url)
         return render(request, self.choose_template, {"form": form}, status=400 if form.errors else 200)
 
     def preview(self, request):
         upload = request.session.get(self.session_key)
+        applied = request.session.get(f"{self.session_key}:applied")
+        if not upload and applied and request.method == "POST" and request.POST.get("action") == "apply":
+            # The same Apply posted again (a double click): answered as the first was, nothing applied twice.
+            return redirect(applied)
         if not upload:
             messages.info(request, self.choose_first)
             return redirect(self.choose_url)
@@ -118,6 +123,7 @@ class UploadFlow:
                 form.add_error("file", exc.problems)
             else:
                 del request.session[self.session_key]
+                request.session[f"{self.session_key}:applied"] = response["Location"]
                 return response
         if form.errors:
             del request.session[self.session_key]

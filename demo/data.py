@@ -25,13 +25,15 @@ from cases.choices import CaseStatus, EpisodeKind
 from cases.models import Case, Episode
 from cases.services import assignment_end, assignment_start, case_save
 from core.history import save_with_history
-from demo.records import demo_audits_load
+from demo.records import demo_audits_load, demo_foster_carers_load
 from processes.catalogue_files import read_paths
 from processes.models import Area, Role
 from processes.roles import (
+    FOSTERING_REVIEWING_OFFICER,
     HEAD_OF_SERVICE,
     INDEPENDENT_CHAIR,
     IRO,
+    PANEL_ADVISOR,
     QA_ADMINISTRATOR,
     SCRUTINY_PANEL_MEMBER,
     SOCIAL_WORKER,
@@ -114,6 +116,11 @@ EXTRA_STAFF = (
     PersonSpec("sw.yos.2", (SOCIAL_WORKER,), "YOS Case Manager", YOS, "tm.yos"),
     PersonSpec("sw.16plus.1", (SOCIAL_WORKER,), "Personal Adviser", SIXTEEN_PLUS, "tm.16plus"),
     PersonSpec("sw.16plus.2", (SOCIAL_WORKER,), "Personal Adviser", SIXTEEN_PLUS, "tm.16plus"),
+    # The fostering service's own roles: they serve every carer of the register (fostering.scope).
+    PersonSpec(
+        "fostering.officer", (FOSTERING_REVIEWING_OFFICER,), "Fostering Service Reviewing Officer", line_manager="hos"
+    ),
+    PersonSpec("panel.advisor", (PANEL_ADVISOR,), "Fostering Panel Advisor", line_manager="hos"),
 )
 
 STAFF = DEMO_USERS + EXTRA_STAFF
@@ -175,6 +182,8 @@ class DemoResult:
     episodes_by_kind: dict[str, int] = field(default_factory=dict)
     catalogue_loaded: bool = False
     audits_recorded: int = 0
+    foster_carers_created: int = 0
+    carer_reviews_recorded: int = 0
 
     def lines(self) -> list[str]:
         kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(self.episodes_by_kind.items()))
@@ -186,6 +195,7 @@ class DemoResult:
             f"episodes: {self.episodes_created} created" + (f" ({kinds})" if kinds else ""),
             f"audits: {self.audits_recorded} recorded"
             + ("" if self.audits_recorded else " (demo audits exist, or no cases)"),
+            f"foster carers: {self.foster_carers_created} created, {self.carer_reviews_recorded} reviews recorded",
         ]
 
 
@@ -222,6 +232,9 @@ def demo_load(*, cases: int = DEFAULT_CASES, password: str = DEMO_PASSWORD_DEFAU
         _case_create(number, reference, today, fake, teams, workers, users, actor, result)
     # A year of records on the cases, through the recording services (audits/demo_audits.py).
     result.audits_recorded = demo_audits_load(users=users, today=today)
+    result.foster_carers_created, result.carer_reviews_recorded = demo_foster_carers_load(
+        actor=actor, users=users, team=teams[CIC], today=today
+    )
     return result
 
 

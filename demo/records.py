@@ -15,6 +15,9 @@ from audits.choices import ConferenceDecision, Grade, Judgement
 from audits.models import Audit
 from audits.selectors import case_choices
 from audits.services import audit_moderate, audit_save, audit_start, audit_submit
+from fostering.choices import ApprovalKind, CarerStatus
+from fostering.models import FosterCarer
+from fostering.services import foster_carer_save
 from processes.models import Process
 
 SEED = 2027
@@ -148,3 +151,64 @@ def _moderate(rng: random.Random, moderator, audit: Audit) -> None:
         grade=rng.choice(grades),
         reason="The evidence on file supports a different grade.",
     )
+
+
+#
+# The foster-carer register: households approved over six years, each reviewed on its last anniversary
+#
+
+CARER_PREFIX = "DEMO-FC-"
+CARER_REVIEWS = "cic-reviews-of-foster-carers"
+CARERS = 15
+CARER_YEARS = 6
+CARER_KINDS = ((ApprovalKind.GENERAL, 11), (ApprovalKind.CONNECTED_PERSON, 2), (ApprovalKind.SHORT_BREAKS, 2))
+
+
+def demo_foster_carers_load(*, actor, users: dict, team, today: date) -> tuple[int, int]:
+    """Fifteen fictional households approved at dates spread over six years, supervised by the children
+    in care team, most with the demo's reviewing officer (a few with none, to show the team manager
+    answering for them); one on hold, one deregistered. Each approved household more than a year
+    approved has its latest yearly review recorded, a few of them late, so the register's due items are
+    what a service six months in would see: the next reviews, and the odd one overdue. Returns (carers
+    created, reviews recorded); nothing if the demo's carers exist already."""
+    if FosterCarer.objects.filter(reference__startswith=CARER_PREFIX).exists():
+        return 0, 0
+    from faker import Faker  # a development dependency, as in demo.data
+
+    rng = random.Random(SEED + 14)
+    fake = Faker("en_GB")
+    fake.seed_instance(SEED + 14)
+    officer, process = users.get("fostering.officer"), Process.objects.filter(key=CARER_REVIEWS, is_active=True).first()
+    created = reviewed = 0
+    for number in range(1, CARERS + 1):
+        approved_on = today - timedelta(days=round(number * CARER_YEARS * 365 / CARERS) - rng.randint(0, 40))
+        status = {7: CarerStatus.ON_HOLD, 12: CarerStatus.DEREGISTERED}.get(number, CarerStatus.APPROVED)
+        initial, last = fake.first_name()[0], fake.last_name()
+        name = f"Mr and Mrs {initial} {last}" if rng.random() < 0.6 else f"Ms {initial} {last}"
+        carer = foster_carer_save(
+            actor=actor,
+            reason="Demo data (load_demo)",
+            carer=FosterCarer(
+                reference=f"{CARER_PREFIX}{number:04d}",
+                name=name,
+                approved_on=approved_on,
+                approval_kind=_weighted(rng, CARER_KINDS),
+                status=status,
+                ended_on=today - timedelta(days=rng.randint(30, 200)) if status == CarerStatus.DEREGISTERED else None,
+                supervising_team=team,
+                reviewing_officer=officer if number % 5 else None,
+            ),
+        )
+        created += 1
+        years = (today - approved_on).days // 365
+        if status != CarerStatus.APPROVED or not years or officer is None or process is None:
+            continue
+        anniversary = approved_on + timedelta(days=365 * years)
+        held_on = min(anniversary + timedelta(days=rng.randint(-30, 20)), today - timedelta(days=1))
+        audit = audit_start(actor=officer, process=process, foster_carer=carer, due_on=anniversary)
+        findings = {finding.pk: {"judgement": Judgement.MET, "evidence": ""} for finding in audit.findings.all()}
+        fields = {"held_on": held_on, "summary": "Household continues to be suitable; terms of approval unchanged."}
+        audit_save(actor=officer, audit=audit, fields=fields, findings=findings)
+        audit_submit(actor=officer, audit=audit)
+        reviewed += 1
+    return created, reviewed

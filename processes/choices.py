@@ -6,6 +6,7 @@ class SubjectKind(models.TextChoices):
     STAFF = "staff", "A staff member"
     FOSTER_CARER = "foster_carer", "A foster carer"
     MEETING = "meeting", "A meeting"
+    PRACTICE_REVIEW = "practice_review", "A practice review (its cases named by reference)"
     SERVICE = "service", "The service as a whole"
 
 

@@ -60,7 +60,7 @@ PreambleText = Annotated[str, _text_rule(MAX_PREAMBLE, PARAGRAPH_SPACING, requir
 WholeNumber = Annotated[int, Field(strict=True)]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 
-SUBJECT_KINDS = ("case", "staff", "foster_carer", "meeting", "service")
+SUBJECT_KINDS = ("case", "staff", "foster_carer", "meeting", "practice_review", "service")
 EPISODE_KINDS = (
     "child_in_need",
     "child_protection_plan",
@@ -116,7 +116,7 @@ FACT_CLOCKS = (
     "detention_start",  # a looked-after child first detained (SI 2010/2797 reg 4)
     "becoming_eligible",  # an eligible child: 16, looked after 13 weeks since 14 (CPPCR 2010 reg 40, 42)
 )
-CLOCKS = ("episode_start", "record_of", "previous_record", "next_review_date", *FACT_CLOCKS)
+CLOCKS = ("episode_start", "record_of", "previous_record", "next_review_date", "carer_approval", *FACT_CLOCKS)
 # What meets an occurrence, beside a record of the process made in the portal.
 MET_BY = (
     "record",
@@ -153,9 +153,15 @@ class ScheduleRule(Strict):
 
     basis: Literal["statutory", "national", "local"]
     source: SourceText
+    # carer_approval: a foster carer's approval starts it, and each next one counts from the carer's last
+    # record of the process (timeliness.foster_carer_planning).
     clock: Literal[CLOCKS]  # type: ignore[valid-type]
     episode: Literal[EPISODE_KINDS] | None = None  # type: ignore[valid-type]
     after_process: Key | None = None
+    # With record_of: only the subject's first record of after_process starts it (a foster carer's first
+    # review goes to the fostering panel; later ones need not). None rather than False, so rules that do
+    # not say it are stored as before.
+    after_first_only: Annotated[bool, Field(strict=True)] | None = None
     intervals: list[str] = Field(min_length=1)
     repeats: Annotated[bool, Field(strict=True)] = False
     stops: Literal["episode_end", "never"] = "never"
@@ -199,6 +205,8 @@ class ScheduleRule(Strict):
             )
         if self.clock != "record_of" and self.after_process:
             raise ValueError("`after_process` belongs only with clock record_of")
+        if self.clock != "record_of" and self.after_first_only is not None:
+            raise ValueError("`after_first_only` belongs only with clock record_of")
         if self.stops == "episode_end" and not self.episode:
             raise ValueError("stops: episode_end needs `episode`")
         if self.counts_from == "last_occurrence" and self.clock not in ("episode_start", *FACT_CLOCKS):

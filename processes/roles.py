@@ -32,8 +32,11 @@ class Capability:
     RECEIVE_ESCALATIONS = "receive_escalations"  # overdue items escalate to them after the line manager
     DRAW_SAMPLES = "draw_samples"  # answers for the cases drawn in a team's monthly random sample
     USE_ADMIN_SITE = "use_admin_site"  # signs in to Django's admin site (staff flag follows the role)
+    # Sees every foster carer of the register, whichever team supervises them (fostering.scope): the
+    # roles that serve the whole fostering service (its reviewing officer, the panel's advisor).
+    SEE_ALL_FOSTER_CARERS = "see_all_foster_carers"
 
-    ALL = (MODERATE, SEE_ALL_STAFF, RECEIVE_ESCALATIONS, DRAW_SAMPLES, USE_ADMIN_SITE)
+    ALL = (MODERATE, SEE_ALL_STAFF, RECEIVE_ESCALATIONS, DRAW_SAMPLES, USE_ADMIN_SITE, SEE_ALL_FOSTER_CARERS)
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,8 @@ ROLES: tuple[RoleDefinition, ...] = (
             "workforce.change_team",
             "workforce.add_staffprofile",
             "workforce.change_staffprofile",
+            "fostering.add_fostercarer",
+            "fostering.change_fostercarer",
         ),
     ),
     RoleDefinition(
@@ -176,6 +181,7 @@ ROLES: tuple[RoleDefinition, ...] = (
         "Fostering Service Reviewing Officer",
         Scope.ASSIGNED,
         aliases=("Fostering Service Reviewing Officer",),
+        capabilities=frozenset({Capability.SEE_ALL_FOSTER_CARERS}),
     ),
     RoleDefinition(
         PEP_OFFICER,
@@ -183,7 +189,13 @@ ROLES: tuple[RoleDefinition, ...] = (
         Scope.ASSIGNED,
         aliases=("Personal Educational Plan Officer",),
     ),
-    RoleDefinition(PANEL_ADVISOR, "Panel Advisor", Scope.ASSIGNED, aliases=("Panel Advisor",)),
+    RoleDefinition(
+        PANEL_ADVISOR,
+        "Panel Advisor",
+        Scope.ASSIGNED,
+        aliases=("Panel Advisor",),
+        capabilities=frozenset({Capability.SEE_ALL_FOSTER_CARERS}),
+    ),
     RoleDefinition(AGENCY_DECISION_MAKER, "Agency Decision Maker", Scope.ASSIGNED, aliases=("Agency Decision Maker",)),
     # The youth justice case manager of one young person: assigned, not team-wide, because the YOS team's
     # own colleagues (the Identified Colleague) already reach the team's cases; a case manager seconded

@@ -45,7 +45,9 @@ def clock_phrase(rule: dict, process_names: dict[str, str]) -> str:
         return EPISODE_STARTS[rule["episode"]]
     if clock == "record_of":
         name = process_names.get(rule["after_process"], rule["after_process"])
-        return f"of the {name}"
+        return f"of the first {name}" if rule.get("after_first_only") else f"of the {name}"
+    if clock == "carer_approval":
+        return "of the foster carer's approval"
     if clock in FACT_STARTS:
         return FACT_STARTS[clock]
     if clock == "next_review_date":

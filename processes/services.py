@@ -7,7 +7,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from core.history import save_with_history
@@ -301,6 +301,10 @@ class DeactivationNotAgreed(CatalogueError):
         )
 
 
+# The transaction-level advisory lock that one catalogue load at a time holds: "CATA".
+CATALOGUE_LOCK = 0x43415441
+
+
 @transaction.atomic
 def catalogue_apply(tables: list[LoadedTable], *, actor=None, deactivate=()) -> CataloguePlan:
     """Load validated fixtures: upsert areas and processes by key, rename, deactivate, sync permissions.
@@ -312,6 +316,12 @@ def catalogue_apply(tables: list[LoadedTable], *, actor=None, deactivate=()) -> 
     can show one load as one amendment.
     """
     actor = actor or system_user()
+    if connection.vendor == "postgresql":
+        # Two loads at once (a double-clicked Apply, two administrators) take turns: the second plans
+        # against what the first committed, so it writes only what still differs (usually nothing)
+        # rather than inserting the same new processes and failing on their unique keys.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CATALOGUE_LOCK])
     plan = catalogue_plan(tables)
     if not_agreed := [key for key in plan.deactivated_keys if key not in set(deactivate)]:
         names = [name for name, key in zip(plan.deactivated, plan.deactivated_keys, strict=True) if key in not_agreed]

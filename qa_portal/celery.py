@@ -45,6 +45,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/10"),
         "options": {"expires": 9 * 60},
     },
+    # Every 5 minutes: https://crontab.guru/#*/5_*_*_*_* (case imports whose send the broker lost)
+    "case-import-resend": {
+        "task": "cases.tasks.case_import_resend",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
+    },
     # 02:30 on the 1st of each month: https://crontab.guru/#30_2_1_*_*
     "draw-samples": {
         "task": "timeliness.tasks.draw_samples_task",

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "core",
     "processes",
     "workforce",
+    "fostering",
     "cases",
     "journeys",
     "audits",

@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("timeliness.urls")),
     path("", include("dashboard.urls")),
     path("workforce/", include("workforce.urls")),
+    path("fostering/", include("fostering.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -10,7 +10,7 @@ records are each built once, each test running in its own savepoint (tests/once.
 """
 
 import copy
-from datetime import timedelta
+from datetime import date, timedelta
 from string import Formatter
 from typing import NamedTuple
 
@@ -23,6 +23,8 @@ from django.utils import timezone
 
 from audits.models import Action
 from audits.services import audit_save, audit_start, audit_submit
+from fostering.models import FosterCarer
+from fostering.services import foster_carer_save
 from processes.models import Process
 from tests.audits.helpers import record as recorded
 from tests.cast import ROLE_NAMES
@@ -84,10 +86,20 @@ class Row(NamedTuple):
 
 
 ACTION_PEOPLE = {"sw.assessment", "tm.assessment"}  # the action's owner and the audit's author
+CARER_READERS = SERVICE_WIDE | TEAM_MANAGERS | {"sw.assessment"}
+
+
+def carer_page(allowed: set[str]) -> dict:
+    """A foster carer's page: 200 in its scope, 404 for others who see carers, 403 for those who see none."""
+    return only(CARER_READERS, NOT_FOUND) | dict.fromkeys(allowed, OK)
+
+
+CIC_CARER = carer_page(SERVICE_WIDE | {"tm.cic"})
 
 # (label, pattern name, url template, expected answer per role[, method[, anonymous answer]]).
 # {assessment} etc. are the cast's case ids, {team} and {staff} the assessment team's and its social
-# worker's; {submitted_audit}, {draft_audit}, {workforce_record} and {action} the records of `matrix_objects`.
+# worker's; {submitted_audit}, {draft_audit}, {workforce_record}, {action} and {foster_carer} the records of
+# `matrix_objects`.
 ROWS = [
     ("home", "home", "/", EVERYONE),
     # The load balancer's probe: open to all, signed in or not.
@@ -196,6 +208,22 @@ ROWS = [
     # A draft is its author's alone until submitted: for everyone else it is not there.
     ("draft audit of the assessment case", "audits:audit_detail", "/audits/{draft_audit}/", record_page(ok={AUTHOR})),
     ("edit the draft", "audits:audit_edit", "/audits/{draft_audit}/edit/", record_page(ok={AUTHOR})),
+    # The draft's autosave (POST, JSON): an empty post carries no version, so its author is refused it (400).
+    (
+        "autosave the draft (POST)",
+        "audits:audit_autosave",
+        "/audits/{draft_audit}/autosave/",
+        record_page() | {AUTHOR: 400},
+        "post",
+    ),
+    # A submitted record is no draft: its author is told (409); others who see it may not write it.
+    (
+        "autosave the submitted audit (POST)",
+        "audits:audit_autosave",
+        "/audits/{submitted_audit}/autosave/",
+        record_page(forbidden=SEES_ASSESSMENT_CASE - {AUTHOR}) | {AUTHOR: 409},
+        "post",
+    ),
     (
         "edit the submitted audit (sent to the record)",
         "audits:audit_edit",
@@ -232,6 +260,11 @@ ROWS = [
         record_page(redirect=ACTION_PEOPLE, forbidden=SEES_ASSESSMENT_CASE - ACTION_PEOPLE),
         "post",
     ),
+    # The foster-carer register (fostering.scope): service-wide roles see every carer, team roles their
+    # team's; roles that see no carer at all (chairs, IROs, scrutiny) are refused the register.
+    ("foster carer list", "fostering:carer_list", "/fostering/carers/", only(CARER_READERS)),
+    ("foster carer of the cic team", "fostering:carer_detail", "/fostering/carers/{foster_carer}/", CIC_CARER),
+    ("missing foster carer", "fostering:carer_detail", "/fostering/carers/999999/", carer_page(set())),
     # Timeliness: what is due, for everyone who reaches case data, and each person's notifications.
     ("due list", "timeliness:due_list", "/due/", CASE_READERS),
     ("due list export", "timeliness:due_export", "/due/export.csv", CASE_READERS),
@@ -270,7 +303,7 @@ MATRIX = [Row(*row) for row in ROWS]
 
 # The records `matrix_objects` makes, by placeholder. A row naming one is checked in
 # TestRowsAboutARecord, which makes them once for its tests; the other rows see a database without them.
-RECORD_PLACEHOLDERS = {"submitted_audit", "draft_audit", "workforce_record", "action"}
+RECORD_PLACEHOLDERS = {"submitted_audit", "draft_audit", "workforce_record", "action", "foster_carer"}
 
 
 def make_matrix_objects(cast) -> dict[str, int]:
@@ -304,6 +337,16 @@ def make_matrix_objects(cast) -> dict[str, int]:
                 not_met=True,
                 action_owner=cast["sw.assessment"],
             )
+        ).pk,
+        # A household the children-in-care team supervises.
+        "foster_carer": foster_carer_save(
+            actor=manager,
+            carer=FosterCarer(
+                reference="FC-1",
+                name="Mr and Mrs A Smith",
+                approved_on=date(2024, 5, 1),
+                supervising_team=cast.teams["cic"],
+            ),
         ).pk,
     }
 

@@ -13,6 +13,7 @@ PROJECT_APPS = [
     "core",
     "processes",
     "workforce",
+    "fostering",
     "cases",
     "journeys",
     "audits",

@@ -31,11 +31,12 @@ INSERT_COLUMNS = (
     "team_id",
     "unassigned_role_id",
     "staff_member_id",
+    "foster_carer_id",
 )
 _TEMP_TABLE = (
     "CREATE TEMPORARY TABLE IF NOT EXISTS due_item_rows (key varchar(120), due_on date, case_id bigint, "
     "episode_id bigint, process_id bigint, responsible_id integer, responsible_role_id bigint, team_id bigint, "
-    "unassigned_role_id bigint, staff_member_id integer) ON COMMIT DELETE ROWS"
+    "unassigned_role_id bigint, staff_member_id integer, foster_carer_id bigint) ON COMMIT DELETE ROWS"
 )
 
 

@@ -190,7 +190,8 @@ class _Context:
                     owner.role_id,
                     people[case_id].team_id,
                     owner.unassigned_role_id,
-                    None,
+                    None,  # staff member
+                    None,  # foster carer
                 )
             )
         created = due_items_insert(rows, columns=INSERT_COLUMNS, actor=self.actor, reason=PLAN_REASON)

@@ -17,7 +17,7 @@ class DueItem(BaseModel):
     # Indexes: planning writes a million rows a night, and every index costs each insert. The single-column
     # foreign-key indexes Django would add are left out where a composite index below leads with the same
     # column, or replaced by a partial index where most rows hold NULL (satisfied_by, sample_draw,
-    # staff_member): the queries that follow those keys look up one value, never NULL.
+    # staff_member, foster_carer): the queries that follow those keys look up one value, never NULL.
     key = models.CharField(max_length=120, unique=True, editable=False)
     process = models.ForeignKey("processes.Process", on_delete=models.PROTECT, related_name="due_items", db_index=False)
     case = models.ForeignKey(
@@ -32,6 +32,14 @@ class DueItem(BaseModel):
         null=True,
         blank=True,
         related_name="due_workforce_items",
+        db_index=False,
+    )
+    foster_carer = models.ForeignKey(
+        "fostering.FosterCarer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="due_items",
         db_index=False,
     )
     team = models.ForeignKey(
@@ -102,6 +110,12 @@ class DueItem(BaseModel):
                 fields=["staff_member", "process", "status"],
                 name="audits_dueitem_staff_member",
                 condition=models.Q(staff_member__isnull=False),
+            ),
+            # A foster carer's items (its reviews and panel): the register's few, on rows that are mostly NULL.
+            models.Index(
+                fields=["foster_carer", "process", "status"],
+                name="audits_dueitem_foster_carer",
+                condition=models.Q(foster_carer__isnull=False),
             ),
         ]
 

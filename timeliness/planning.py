@@ -40,6 +40,7 @@ from processes.schedules import closure_days, due_dates, effective_rule
 from processes.timescales import age_on, next_due_after
 from timeliness import journey_planning
 from timeliness.choices import DueSource, DueStatus
+from timeliness.foster_carer_planning import plan_foster_carer_items
 from timeliness.item_history import INSERT_BATCH, INSERT_COLUMNS, due_items_change, due_items_insert
 from timeliness.models import DueItem
 from timeliness.responsibility import CasePeople, owing_role, owner_on_case, people_of_cases, role_ids
@@ -192,6 +193,7 @@ def plan_due_items(*, today: date, horizon_days: int = 90, actor=None, stats: Pl
                 if len(rows) >= INSERT_BATCH:
                     flush()
         flush()
+    stats.created += plan_foster_carer_items(horizon=horizon, actor=actor)  # the register's (foster_carer_planning)
     stats.created += journey_planning.plan_journeys(today=today, actor=actor)
     plan_after_records(horizon=horizon, actor=actor)
     repair_due_items(actor=actor)
@@ -358,12 +360,14 @@ def due_items_satisfy(*, audit: Audit, actor=None) -> DueItem | None:
     met = None
     # A process printed twice in the support tool is one act: the record meets the item of either row.
     act = [audit.process_id] + ([audit.process.same_act_as_id] if audit.process.same_act_as_id else [])
-    if audit.case_id or audit.staff_member_id:
+    if audit.case_id or audit.staff_member_id or audit.foster_carer_id:
         if DueItem.objects.filter(satisfied_by=audit).exists():
             met = None  # already met by this record (a retried task)
         else:
             open_items = DueItem.objects.filter(process_id__in=act, status=DueStatus.OPEN)
-            open_items = open_items.filter(case_id=audit.case_id, staff_member_id=audit.staff_member_id)
+            open_items = open_items.filter(
+                case_id=audit.case_id, staff_member_id=audit.staff_member_id, foster_carer_id=audit.foster_carer_id
+            )
             met = open_items.select_for_update().order_by("due_on", "pk").first()
             if met is not None:
                 met.status, met.satisfied_by, met.completed_on = DueStatus.DONE, audit, audit.held_on

@@ -11,21 +11,18 @@ source of truth: if the broker is down the error is logged, not raised (the epis
 nightly plan_due_items cancels whatever an ended episode left open (planning.repair_due_items).
 """
 
-import logging
-
 from django.dispatch import receiver
-from kombu.exceptions import OperationalError
 
 from audits.models import Audit
 from audits.signals import audit_submitted
 from cases.signals import case_responsibility_changed, episode_ended
+from core.queueing import send_now
 from journeys.signals import journey_facts_changed
 from timeliness.case_moves import due_items_follow_cases
+from timeliness.foster_carer_planning import plan_after_carer_record
 from timeliness.journey_planning import replan_cases
 from timeliness.planning import due_items_satisfy
 from timeliness.tasks import cancel_after_episode_end
-
-logger = logging.getLogger(__name__)
 
 
 @receiver(audit_submitted, dispatch_uid="timeliness.plan_after_submit")
@@ -33,14 +30,13 @@ def plan_after_audit_submitted(sender, *, audit_id: int, **kwargs) -> None:
     audit = Audit.objects.filter(pk=audit_id).first()
     if audit is not None:
         due_items_satisfy(audit=audit)
+        plan_after_carer_record(audit=audit)
 
 
 @receiver(episode_ended, dispatch_uid="timeliness.cancel_after_episode_end")
 def cancel_after_episode_ended(sender, *, episode_id: int, **kwargs) -> None:
-    try:
-        cancel_after_episode_end.delay(episode_id)
-    except OperationalError:
-        logger.exception("Broker unavailable: episode %s's later items wait for the nightly plan_due_items", episode_id)
+    # Lost by a broker outage (logged), the nightly plan_due_items cancels the later items instead.
+    send_now(cancel_after_episode_end, episode_id)
 
 
 @receiver(journey_facts_changed, dispatch_uid="timeliness.replan_journeys")

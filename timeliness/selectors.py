@@ -11,7 +11,7 @@ from timeliness.choices import DueStatus
 from timeliness.filtersets import escalated_to
 from timeliness.models import DueItem
 
-RELATED = ("process", "case", "staff_member", "team", "responsible", "unassigned_role")
+RELATED = ("process", "case", "staff_member", "foster_carer", "team", "responsible", "unassigned_role")
 
 
 def due_items_for(user):
@@ -25,6 +25,8 @@ def due_items_for(user):
 
 def record_url(item: DueItem) -> str:
     url = reverse("audits:audit_start", kwargs={"key": item.process.key})
+    if item.foster_carer_id:
+        return f"{url}?foster_carer={item.foster_carer_id}"
     return f"{url}?case={item.case_id}" if item.case_id else url
 
 
@@ -33,6 +35,8 @@ def subject_of(item: DueItem) -> str:
         return item.case.reference
     if item.staff_member_id:
         return item.staff_member.get_full_name() or item.staff_member.username
+    if item.foster_carer_id:
+        return str(item.foster_carer)
     return ""
 
 
@@ -55,7 +59,7 @@ def my_due_items(*, user, today=None):
     today = today or timezone.localdate()
     items = (
         DueItem.objects.filter(responsible=user, status=DueStatus.OPEN)
-        .select_related("process", "case", "staff_member", "unassigned_role")
+        .select_related("process", "case", "staff_member", "foster_carer", "unassigned_role")
         .order_by("due_on", "pk")[:HOME_LIMIT]
     )
     return decorate(list(items), today)

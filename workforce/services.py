@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -148,7 +148,12 @@ def role_grant_request(*, actor, profile: StaffProfile, role) -> RoleGrantReques
     if existing is not None:
         return existing
     request = RoleGrantRequest(profile=profile, role=role, requested_by=actor)
-    save_with_history(request, actor=actor, reason="Requested")
+    try:
+        # Two requests at once: the pending-request constraint lets one in; the other gets that one.
+        with transaction.atomic():
+            save_with_history(request, actor=actor, reason="Requested")
+    except IntegrityError:
+        return RoleGrantRequest.objects.get(profile=profile, role=role, status=RoleGrantStatus.PENDING)
     return request
 
 

@@ -5,6 +5,7 @@
 // template sets with an inline snippet are set here instead. Reaching this line already proves module
 // support, which is what the snippet tests for.
 import { initAll } from "./govuk-frontend.min.js";
+import { initAutosave } from "./autosave.js";
 import { initTimeoutWarning } from "./session-timeout.js";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
@@ -12,3 +13,5 @@ initAll();
 
 const timeoutWarning = document.querySelector('[data-module="app-timeout-warning"]');
 if (timeoutWarning) initTimeoutWarning(timeoutWarning);
+
+for (const form of document.querySelectorAll('form[data-module="app-autosave"]')) initAutosave(form);

@@ -79,5 +79,10 @@ export function initTimeoutWarning(dialog) {
     }
   });
 
+  // Another request of this page renewed the session (an autosave): count from now.
+  document.addEventListener("app:session-renewed", () => {
+    if (dialog.hidden) start();
+  });
+
   start();
 }

@@ -4,8 +4,11 @@ refused with what changed, keeping the person's input. Replayed posts here; the 
 same moment, in threads on PostgreSQL: test_concurrent_writes.py."""
 
 import re
+from datetime import timedelta
+from unittest import mock
 
 import pytest
+from django.utils import timezone
 
 from audits.choices import ActionStatus, AuditStatus
 from audits.models import Action, Audit, Moderation
@@ -116,10 +119,49 @@ def test_saving_the_same_draft_form_twice_adds_its_new_action_once(client, cast,
     )
     first = client.post(f"/audits/{draft.pk}/edit/", data)
     second = client.post(f"/audits/{draft.pk}/edit/", data)
+    # The second is the same click again: answered as the first was, writing nothing more.
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"] == f"/audits/{draft.pk}/edit/"
+    assert Action.objects.filter(audit=draft).count() == 1
+    assert draft.history.filter(history_change_reason="Draft saved").count() == 1
+
+
+def test_a_double_clicked_save_draft_is_answered_as_a_success_and_writes_once(client, cast, records):
+    draft = records["draft"]
+    client.force_login(cast["tm.assessment"])
+    data = form_data(draft, version=draft.version, summary="Saved twice by one double click")
+    first = client.post(f"/audits/{draft.pk}/edit/", data)
+    before = snapshot()
+    second = client.post(f"/audits/{draft.pk}/edit/", data)
+    assert first.status_code == second.status_code == 302
+    assert snapshot() == before
+    draft.refresh_from_db()
+    assert draft.summary == "Saved twice by one double click"
+
+
+def test_the_same_version_posted_again_with_different_words_is_still_refused_as_stale(client, cast, records):
+    draft = records["draft"]
+    client.force_login(cast["tm.assessment"])
+    first = client.post(f"/audits/{draft.pk}/edit/", form_data(draft, version=draft.version, summary="First"))
+    before = snapshot()
+    second = client.post(f"/audits/{draft.pk}/edit/", form_data(draft, version=draft.version, summary="Second"))
     assert first.status_code == 302
     assert second.status_code == 400
     assert "Since you opened this form, you" in second.content.decode()
-    assert Action.objects.filter(audit=draft).count() == 1
+    assert snapshot() == before
+
+
+def test_the_same_save_posted_again_minutes_later_is_refused_as_stale(cast, records):
+    # Only the person's own write of moments ago makes a resubmit; minutes later it is a stale tab.
+    draft = records["draft"]
+    manager = cast["tm.assessment"]
+    opened_at = draft.version
+    arguments = {"fields": {"summary": "Same words"}, "findings": {}}
+    audit_save(actor=manager, audit=Audit.objects.get(pk=draft.pk), version=opened_at, **arguments)
+    # History rows are append-only for the application: the clock moves on instead.
+    five_minutes_on = timezone.now() + timedelta(minutes=5)
+    with mock.patch("audits.staleness.timezone.now", return_value=five_minutes_on), pytest.raises(StaleRecord):
+        audit_save(actor=manager, audit=Audit.objects.get(pk=draft.pk), version=opened_at, **arguments)
 
 
 def test_every_write_adds_one_to_the_records_version(cast, records):

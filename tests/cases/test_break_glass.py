@@ -353,3 +353,20 @@ def test_a_review_does_not_end_or_delete_the_access_record(client, cast, grant):
     break_glass_review(actor=cast["qa.admin"], grant=grant, outcome=BreakGlassOutcome.JUSTIFIED, note="")
     assert BreakGlassGrant.objects.filter(pk=grant.pk).exists()
     assert AccessLogEntry.objects.filter(break_glass=grant).count() == 1
+
+
+def test_the_same_reason_posted_twice_opens_the_case_once_and_both_posts_go_to_it(client, manager, yos_case):
+    first = open_case(client, yos_case.reference)
+    second = open_case(client, yos_case.reference)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"] == f"/cases/{yos_case.pk}/"
+    assert BreakGlassGrant.objects.count() == 1
+    assert AccessLogEntry.objects.filter(action=AccessAction.BROKE_GLASS).count() == 1
+
+
+def test_a_new_reason_while_the_access_lasts_is_a_new_opening(manager, yos_case):
+    first = break_glass_open(actor=manager, reference=yos_case.reference, reason=REASON, path=REQUEST)[1]
+    other = REASON.replace("this week", "and the duty manager asked me to check the plan")
+    second = break_glass_open(actor=manager, reference=yos_case.reference, reason=other, path=REQUEST)[1]
+    assert first != second
+    assert BreakGlassGrant.objects.count() == 2

@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.utils import timezone
 
 from cases.choices import ImportStatus
 from cases.import_jobs import _progress_key
@@ -135,6 +136,10 @@ def test_the_page_refreshes_itself_while_the_worker_checks_and_writes(admin_clie
     job = CaseImportJob.objects.create(created_by=people["admin"], source="big.csv", text="x", lines=100000)
     page = admin_client.get(f"/cases/import/{job.pk}/").content.decode()
     assert '<meta http-equiv="refresh" content="2">' in page
+    assert "The import will start when the worker is available" in page  # queued, no worker on it yet
+
+    CaseImportJob.objects.filter(pk=job.pk).update(started_at=timezone.now())  # as the worker starts
+    page = admin_client.get(f"/cases/import/{job.pk}/").content.decode()
     assert "Checking 100000 rows" in page
 
     CaseImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.APPLYING, cases_total=100000)

@@ -19,7 +19,9 @@ from cases.choices import CaseStatus, EpisodeKind
 from cases.models import Case, CaseAssignment, CaseGroupObjectPermission, CaseUserObjectPermission, Episode
 from demo.data import CASE_AREAS, DEMO_PASSWORD_DEFAULT, DEMO_USERNAMES
 from demo.records import demo_audits_load
+from fostering.models import FosterCarer
 from processes.models import Area
+from timeliness.models import DueItem
 from workforce.models import StaffProfile, Team
 
 pytestmark = pytest.mark.django_db
@@ -131,12 +133,24 @@ class TestTheDefaultRun:
         assert CaseUserObjectPermission.objects.filter(user__username="chair").count() == chaired.count()
         assert Case.objects.for_user(get_user_model().objects.get(username="chair")).count() == chaired.count()
 
+    def test_it_registers_fifteen_foster_carers_approved_over_six_years_each_reviewed_on_time_or_nearly(self, demo):
+        carers = FosterCarer.objects.filter(reference__startswith="DEMO-FC-")
+        assert carers.count() == 15 == int(re.search(r"foster carers: (\d+) created", demo).group(1))
+        approvals = sorted(carers.values_list("approved_on", flat=True))
+        assert (approvals[-1] - approvals[0]).days > 5 * 365
+        assert set(carers.values_list("status", flat=True)) == {"approved", "on_hold", "deregistered"}
+        assert carers.filter(reviewing_officer__username="fostering.officer").count() >= 10
+        reviews = Audit.objects.filter(foster_carer__in=carers, status=AuditStatus.SUBMITTED)
+        assert reviews.count() == int(re.search(r"(\d+) reviews recorded", demo).group(1)) >= 8
+        # Each review planned the carer's next, a year on: the register's items are next reviews, not arrears.
+        assert DueItem.objects.filter(foster_carer__in=carers, status="open").count() >= reviews.count()
+
     def test_each_case_and_episode_has_a_history_row(self, demo):
         assert Case.history.count() == 300
         assert Episode.history.count() == Episode.objects.count()
 
     def test_it_records_a_year_of_audits_as_the_people_who_lead_them(self, demo):
-        audits = Audit.objects.select_related("process", "carried_out_by")
+        audits = Audit.objects.filter(case__isnull=False).select_related("process", "carried_out_by")
         assert 100 <= audits.count() == int(re.search(r"audits: (\d+) recorded", demo).group(1))
         assert {audit.status for audit in audits} == {AuditStatus.SUBMITTED, AuditStatus.MODERATED}
         assert {audit.carried_out_by.username for audit in audits} >= {"tm.assessment", "chair", "iro", "sw.assessment"}

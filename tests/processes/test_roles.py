@@ -8,7 +8,19 @@ import pytest
 from processes.roles import ALL_MANAGERS, ROLES, ROLES_BY_KEY, Capability, role_keys_with
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("core", "processes", "workforce", "cases", "audits", "timeliness", "dashboard", "qa_portal", "demo", "bench")
+APPS = (
+    "core",
+    "processes",
+    "workforce",
+    "fostering",
+    "cases",
+    "audits",
+    "timeliness",
+    "dashboard",
+    "qa_portal",
+    "demo",
+    "bench",
+)
 # "iro" is also a column of the case import (and a demo username): a string the same as a field name cannot be told
 # from the key, so the check leaves out keys that are field names of a case.
 CASE_FIELDS = {"team", "allocated_worker", "chair", "iro"}  # the import's columns

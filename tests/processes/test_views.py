@@ -169,6 +169,27 @@ def test_a_qa_administrator_previews_a_changed_fixture_then_applies_it(client, q
     assert "Catalogue updated" in response.content.decode()
 
 
+def test_apply_posted_twice_applies_once_and_both_posts_go_to_the_catalogue(client, qa_admin):
+    client.force_login(qa_admin)
+    text = changed_fixture(lambda d: d["processes"][0].__setitem__("lead", "Team Manager (20% sample)"))
+    upload(client, "08-youth-offending-service.yaml", text)
+    first = client.post("/processes/upload/preview/", {"action": "apply"})
+    rows = Process.history.count()
+    second = client.post("/processes/upload/preview/", {"action": "apply"})
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"] == "/processes/"
+    assert Process.history.count() == rows
+
+
+def test_after_an_apply_a_new_upload_waits_for_its_own_preview(client, qa_admin):
+    client.force_login(qa_admin)
+    text = changed_fixture(lambda d: d["processes"][0].__setitem__("lead", "Team Manager (20% sample)"))
+    upload(client, "08-youth-offending-service.yaml", text)
+    client.post("/processes/upload/preview/", {"action": "apply"})
+    upload(client, "08-youth-offending-service.yaml", changed_fixture(lambda d: None))
+    assert client.get("/processes/upload/preview/").status_code == 200  # its preview, not the last answer
+
+
 def test_cancelling_a_preview_changes_nothing(client, qa_admin):
     client.force_login(qa_admin)
     upload(client, "08.yaml", changed_fixture(lambda d: d["processes"].pop()))

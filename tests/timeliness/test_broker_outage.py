@@ -2,10 +2,7 @@
 submission's transaction, not through Redis); /healthz says the broker is down; the nightly planning
 repairs what a lost task left undone."""
 
-import os
-from contextlib import contextmanager
 from datetime import timedelta
-from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -15,36 +12,13 @@ from audits.models import Audit
 from audits.services import audit_start
 from cases.models import Episode
 from processes.models import Process
-from qa_portal.celery import app
 from tests.audits.helpers import form_data
+from tests.broker import broker_down
 from timeliness.choices import DueStatus
 from timeliness.models import DueItem
 from timeliness.planning import plan_due_items, repair_due_items
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue_once", "cast_once")]
-
-NOTHING_LISTENS = "redis://127.0.0.1:6399/0"
-
-
-@contextmanager
-def broker_down():
-    """The app pointed at a Redis port nothing listens on, with tasks really sent (not run eagerly)."""
-    before = app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_connection_timeout
-    app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_connection_timeout = NOTHING_LISTENS, False, 1
-    forget_connections()
-    try:
-        # Celery reads CELERY_BROKER_URL from the environment before its configuration (CI sets it).
-        with mock.patch.dict(os.environ, {"CELERY_BROKER_URL": NOTHING_LISTENS}):
-            yield
-    finally:
-        app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_connection_timeout = before
-        forget_connections()
-
-
-def forget_connections():
-    """Drop the app's cached connection pools, so the next send connects to the broker now configured."""
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 def sample_item(cast, due_on=None):

@@ -1,5 +1,6 @@
 """Forgotten passwords: Django's password reset views in GOV.UK pages that reveal nothing about who has an account."""
 
+import logging
 import re
 import time
 from unittest import mock
@@ -10,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 
+from tests.broker import broker_down
 from tests.queries import Queries
 from tests.test_pages import assert_no_inline_script_or_style
 from tests.workforce.factories import confirmed_address
@@ -191,7 +193,7 @@ def test_setting_a_password_from_a_link_confirms_the_address_it_went_to(client, 
 
 def test_a_known_and_an_unknown_address_cost_the_request_the_same_and_send_nothing_in_it(user):
     counts = {}
-    with mock.patch("workforce.views.password_reset_send.delay") as delay:
+    with mock.patch("workforce.views.password_reset_send.apply_async") as send:
         for address in ("casey@example.org", "nobody@example.org"):
             with Queries() as queries:
                 response = Client().post("/accounts/password_reset/", {"email": address})
@@ -200,7 +202,7 @@ def test_a_known_and_an_unknown_address_cost_the_request_the_same_and_send_nothi
     assert counts["casey@example.org"] == counts["nobody@example.org"]
     assert mail.outbox == []
     # One task each, with the typed address and nothing looked up.
-    assert [call.args for call in delay.call_args_list] == [("casey@example.org",), ("nobody@example.org",)]
+    assert [call.args[0] for call in send.call_args_list] == [("casey@example.org",), ("nobody@example.org",)]
 
 
 def test_the_task_sends_the_reset_to_a_confirmed_account_and_nothing_for_an_unknown_address(user):
@@ -257,3 +259,13 @@ def test_behind_one_proxy_rotating_the_header_does_not_get_round_the_client_limi
     assert mail.outbox == []  # the same client (203.0.113.5), eleventh request
     proxy.post("/accounts/password_reset/", {"email": "casey@example.org"}, HTTP_X_FORWARDED_FOR="203.0.113.6")
     assert [message.to for message in mail.outbox] == [["casey@example.org"]]
+
+
+def test_a_reset_with_the_broker_down_answers_check_your_email_and_logs_no_address(client, user, caplog):
+    with broker_down(), caplog.at_level(logging.WARNING):
+        response = request_reset(client, user.email)
+    assert response.redirect_chain == [("/accounts/password_reset/done/", 302)]
+    assert response.status_code == 200
+    assert "Broker unavailable: workforce.tasks.password_reset_send not sent" in caplog.text
+    assert user.email not in caplog.text
+    assert "casey" not in caplog.text

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('processes', '0005_closure_days_and_schedule_overrides'),
+        ('processes', '0006_practice_review_subject'),
     ]
 
     operations = [

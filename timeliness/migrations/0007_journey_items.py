@@ -10,8 +10,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ('audits', '0012_audit_version_start_token'),
         ('cases', '0004_chair_and_iro_become_assignments'),
-        ('processes', '0006_same_act_as'),
-        ('timeliness', '0005_reminder_notification_history_backfill'),
+        ('processes', '0007_same_act_as'),
+        ('timeliness', '0006_due_item_foster_carer'),
         ('workforce', '0004_account_emails_for_existing_accounts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

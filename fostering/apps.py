@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FosteringConfig(AppConfig):
+    name = "fostering"
+    verbose_name = "Fostering"
