@@ -3,9 +3,11 @@ and a case's for its page."""
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from audits.choices import ActionStatus, AuditStatus
 from audits.models import Action, Audit, Finding
+from cases.assignments import live_on_q
 from cases.models import Case
 from cases.scope import managers_of_q, staff_in_reach
 from fostering.models import FosterCarer
@@ -89,13 +91,16 @@ def case_page_audits(*, user, case) -> dict:
 
 def action_owner_choices(audit):
     """Who may own an action from this audit: people who can already see its subject (the case's team,
-    worker, chair and IRO; the staff member and their managers; the record's team), and the auditor.
+    worker and the people assigned to it today; the staff member and their managers; the record's
+    team), and the auditor.
     An action's text is shown to its owner, so it must not reach someone outside the subject's scope."""
     people = Q(pk=audit.carried_out_by_id)
     if audit.case_id:
         case = audit.case
-        people |= Q(staff_profile__team_id=case.team_id) | Q(
-            pk__in=[case.allocated_worker_id, case.chair_id, case.iro_id]
+        people |= (
+            Q(staff_profile__team_id=case.team_id)
+            | Q(pk=case.allocated_worker_id)
+            | Q(pk__in=case.assignments.filter(live_on_q(timezone.localdate())).values("user_id"))
         )
     elif audit.staff_member_id:
         profile = getattr(audit.staff_member, "staff_profile", None)

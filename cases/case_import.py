@@ -19,8 +19,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
+from cases.assignments import live_on_q
 from cases.choices import CaseStatus, EpisodeKind
-from cases.models import Case, Episode
+from cases.models import Case, CaseAssignment, Episode
+from processes.roles import INDEPENDENT_CHAIR, IRO
 from workforce.models import Team
 
 COLUMNS = (
@@ -43,8 +45,13 @@ COLUMNS = (
 EPISODE_COLUMNS = ("episode_kind", "episode_start", "episode_end")
 CASE_COLUMNS = tuple(name for name in COLUMNS if name not in EPISODE_COLUMNS)
 PERSON_COLUMNS = ("allocated_worker", "chair", "iro")
+# Columns that name who holds a role for the child (cases.CaseAssignment), not fields of the case: the
+# person named holds the role from the day of the import; an empty cell ends whoever held it.
+ASSIGNMENT_COLUMNS = {"chair": INDEPENDENT_CHAIR, "iro": IRO}
 # Case fields as the model names them, in the order the preview and tests expect.
-CASE_FIELDS = tuple(name for name in CASE_COLUMNS if name != "reference")
+CASE_FIELDS = tuple(name for name in CASE_COLUMNS if name != "reference" and name not in ASSIGNMENT_COLUMNS)
+# What the rows of one reference must agree on: the case's fields and its assigned people.
+AGREED_COLUMNS = tuple(name for name in CASE_COLUMNS if name != "reference")
 
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 NUL_PROBLEM = "holds a NUL character (byte 0), which no record can hold; remove it and try again"
@@ -235,6 +242,10 @@ class CaseRow(BaseModel):
     def case_values(self) -> dict:
         return {name: getattr(self, name) for name in CASE_FIELDS}
 
+    def assigned(self) -> dict:
+        """{role key: the user the row names for it, or None}, for the assignment columns."""
+        return {key: getattr(self, column) for column, key in ASSIGNMENT_COLUMNS.items()}
+
     @property
     def episode(self) -> tuple[str, date, date | None] | None:
         return (self.episode_kind, self.episode_start, self.episode_end) if self.episode_kind else None
@@ -253,7 +264,8 @@ class Line:
 
 @dataclass
 class CaseChange:
-    """What importing does to one case: create it or change some fields, add episodes, change their ends."""
+    """What importing does to one case: create it or change some fields, add episodes, change their ends,
+    start and end assignments (the chair and IRO columns)."""
 
     reference: str
     values: dict
@@ -261,6 +273,9 @@ class CaseChange:
     fields: list[str] = field(default_factory=list)  # changed case fields (all of them for a new case)
     episodes_added: list[tuple[str, date, date | None]] = field(default_factory=list)
     episodes_ended: list[tuple[Episode, date | None]] = field(default_factory=list)
+    assigned: dict = field(default_factory=dict)  # {role key: user or None}, as the file names them
+    assignments_started: list[tuple[str, object]] = field(default_factory=list)  # (role key, user) from today
+    assignments_ended: list[CaseAssignment] = field(default_factory=list)  # live ones that end today
 
     @property
     def is_new(self) -> bool:
@@ -268,7 +283,13 @@ class CaseChange:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.is_new or self.fields or self.episodes_added or self.episodes_ended)
+        return not (
+            self.is_new or self.fields or self.episodes_added or self.episodes_ended or self.assignments_changed
+        )
+
+    @property
+    def assignments_changed(self) -> bool:
+        return bool(self.assignments_started or self.assignments_ended)
 
 
 @dataclass
@@ -379,19 +400,24 @@ def case_import_plan(text: str, *, source: str, lock: bool = False) -> CaseImpor
         row = line.row
         change = by_reference.get(row.reference)
         if change is None:
-            change = by_reference[row.reference] = CaseChange(reference=row.reference, values=row.case_values())
+            change = by_reference[row.reference] = CaseChange(
+                reference=row.reference, values=row.case_values(), assigned=row.assigned()
+            )
             plan.changes.append(change)
         if row.episode and row.episode not in change.episodes_added:
             change.episodes_added.append(row.episode)
 
     cases = _existing_cases(list(by_reference), lock=lock)
     episodes = _existing_episodes([case.pk for case in cases.values()])
+    live = _live_assignments([case.pk for case in cases.values()], lock=lock)
     for change in plan.changes:
         case = cases.get(change.reference)
         if case is None:
             change.fields = list(CASE_FIELDS)
+            change.assignments_started = [(key, user) for key, user in change.assigned.items() if user is not None]
             continue
         change.case = case
+        _plan_assignments(change, live.get(case.pk, {}))
         change.fields = [name for name, value in change.values.items() if not _same(case, name, value)]
         wanted = change.episodes_added
         change.episodes_added = []
@@ -490,7 +516,7 @@ def _agreement_problems(lines: list[Line]) -> list[tuple[int, str]]:
         row = line.row
         earlier = first.setdefault(row.reference, line)
         if earlier is not line:
-            differing = [name for name in CASE_FIELDS if getattr(row, name) != getattr(earlier.row, name)]
+            differing = [name for name in AGREED_COLUMNS if getattr(row, name) != getattr(earlier.row, name)]
             if differing:
                 problems.append(
                     (
@@ -552,3 +578,27 @@ def _same(case: Case, name: str, value) -> bool:
     if model_field.is_relation:
         return getattr(case, model_field.attname) == (value.pk if value is not None else None)
     return getattr(case, name) == value
+
+
+def _live_assignments(case_ids: list[int], *, lock: bool) -> dict[int, dict[str, list[CaseAssignment]]]:
+    """{case id: {role key: its live assignments today}} for the roles of the assignment columns."""
+    today = timezone.localdate()
+    found: dict[int, dict[str, list[CaseAssignment]]] = {}
+    for batch in _batches(case_ids):
+        queryset = CaseAssignment.objects.filter(case_id__in=batch, role__key__in=list(ASSIGNMENT_COLUMNS.values()))
+        queryset = queryset.filter(live_on_q(today)).select_related("role").order_by("start", "pk")
+        if lock:
+            queryset = queryset.select_for_update(of=("self",))
+        for assignment in queryset:
+            found.setdefault(assignment.case_id, {}).setdefault(assignment.role.key, []).append(assignment)
+    return found
+
+
+def _plan_assignments(change: CaseChange, live: dict[str, list[CaseAssignment]]) -> None:
+    """The person a column names holds the role from today: whoever else holds it live ends, and the
+    person starts unless they hold it already. An empty cell ends every live holder of the role."""
+    for key, user in change.assigned.items():
+        holding = live.get(key, [])
+        change.assignments_ended += [held for held in holding if user is None or held.user_id != user.pk]
+        if user is not None and not any(held.user_id == user.pk for held in holding):
+            change.assignments_started.append((key, user))

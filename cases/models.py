@@ -24,23 +24,6 @@ class Case(BaseModel):
     allocated_worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="allocated_cases"
     )
-    chair = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="chaired_cases",
-        help_text="Independent chair of the child protection conferences.",
-    )
-    iro = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="reviewed_cases",
-        verbose_name="IRO",
-        help_text="Independent reviewing officer of the looked-after reviews.",
-    )
     status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     closed_on = models.DateField(null=True, blank=True)
 

@@ -5,7 +5,8 @@ The rules, by subject (each a named function; the apps above compose them into t
 - team membership: own_teams, manages_a_team, managed_teams_q, dashboard_teams;
 - line management ("the people a user manages"): managed_staff_q, managed_staff, line_reports_q,
   managers_of_q, sees_all_staff, staff_in_reach;
-- cases: granted_case_ids, case_in_scope_q;
+- cases: granted_case_ids, case_in_scope_q (an assigned-scope role's cases are those it holds a live
+  assignment on, of any role: the grants cases.services.case_access_sync keeps equal to them);
 - break glass (a case outside the user's scope, for a stated reason, for a few hours): may_break_glass,
   break_glass_case_ids;
 - the due list: may_see_due_list, due_items_rule;

@@ -5,7 +5,9 @@ and nothing here widens a user's scope."""
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from cases.models import BreakGlassGrant, Case, Episode
+from cases.assignments import live_on_q
+from cases.models import BreakGlassGrant, Case, CaseAssignment, Episode
+from processes.roles import ASSIGNABLE_ROLE_KEYS
 
 OPEN_EPISODES = Prefetch(
     "episodes", queryset=Episode.objects.filter(end__isnull=True).order_by("start"), to_attr="open_episodes"
@@ -38,9 +40,18 @@ def case_list(cases):
 
 def case_detail_queryset(cases):
     """The case page's shape of `cases` (a scoped queryset): the related rows the page shows."""
-    return cases.select_related("team", "team__service_area", "allocated_worker", "chair", "iro").prefetch_related(
+    return cases.select_related("team", "team__service_area", "allocated_worker").prefetch_related(
         Prefetch("episodes", queryset=Episode.objects.order_by("start", "pk"))
     )
+
+
+def case_assigned(case: Case, *, on=None) -> list[CaseAssignment]:
+    """The case page's "Assigned" list: who holds which role for the child today, since when (the
+    order of the roles module's ASSIGNABLE_ROLE_KEYS, then by start)."""
+    on = on or timezone.localdate()
+    live = case.assignments.filter(live_on_q(on)).select_related("role", "user")
+    order = {key: position for position, key in enumerate(ASSIGNABLE_ROLE_KEYS)}
+    return sorted(live, key=lambda held: (order.get(held.role.key, len(order)), held.start, held.pk))
 
 
 CASE_FIELDS = {
@@ -52,12 +63,11 @@ CASE_FIELDS = {
     "language": "Language",
     "team_id": "Team",
     "allocated_worker_id": "Allocated worker",
-    "chair_id": "Independent chair",
-    "iro_id": "IRO",
     "status": "Status",
     "closed_on": "Closed on",
 }
 EPISODE_FIELDS = {"kind": "Kind", "start": "Start", "end": "End"}
+ASSIGNMENT_FIELDS = {"role_id": "Role", "user_id": "Person", "start": "Start", "end": "End"}
 
 
 def case_history(case: Case) -> list[dict]:
@@ -75,6 +85,16 @@ def case_history(case: Case) -> list[dict]:
         by_episode.setdefault(record.id, []).append(record)
     for records_of_one in by_episode.values():
         entries += _changes(records_of_one, EPISODE_FIELDS, "Episode")
+    assignment_records = (
+        CaseAssignment.history.filter(case_id=case.pk)
+        .select_related("history_user")
+        .order_by("id", "history_date", "history_id")
+    )
+    by_assignment: dict[int, list] = {}
+    for record in assignment_records:
+        by_assignment.setdefault(record.id, []).append(record)
+    for records_of_one in by_assignment.values():
+        entries += _changes(records_of_one, ASSIGNMENT_FIELDS, "Assignment")
     entries.sort(key=lambda entry: entry["date"], reverse=True)
     return entries
 

@@ -1,8 +1,10 @@
 """Writes for cases: creating and updating them, and moving access with every change of who may see them.
 
-A case is visible to its team (through the team's group), its allocated worker, and its chair or IRO,
-by guardian object permissions on the direct-foreign-key tables. Every service below keeps those
-grants equal to the case's fields, inside the same transaction as the change.
+A case is visible to its team (through the team's group), its allocated worker, and everyone who holds a
+live assignment on it today (cases.CaseAssignment: chair, IRO, PEP officer, ...), by guardian object
+permissions on the direct-foreign-key tables. Every service below keeps those grants equal to the case's
+fields and assignments, inside the same transaction as the change; an assignment that ends (or starts)
+on a later day by its dates alone is caught by the nightly assignment_grants_resync.
 """
 
 import logging
@@ -17,6 +19,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from cases import signals
+from cases.assignments import live_on_q
 from cases.case_import import CaseImportError, case_import_plan
 from cases.choices import AccessAction, BreakGlassOutcome
 from cases.models import (
@@ -30,8 +33,9 @@ from cases.models import (
 )
 from cases.scope import has_service_scope, may_break_glass
 from core.history import save_with_history
+from processes.models import Role
+from processes.roles import ASSIGNABLE_ROLE_KEYS
 
-PERSON_FIELDS = ("allocated_worker", "chair", "iro")
 logger = logging.getLogger(__name__)
 
 
@@ -39,15 +43,20 @@ def view_case_permission() -> Permission:
     return Permission.objects.get(content_type__app_label="cases", codename="view_case")
 
 
-def case_grantees(case: Case) -> tuple[set[int], set[int]]:
-    """Who holds the view grant of a case: (its team's group, the people it names as worker, chair, IRO)."""
-    return {case.team.group_id}, {getattr(case, f"{name}_id") for name in PERSON_FIELDS} - {None}
+def case_grantees(case: Case, *, on: date | None = None, assigned: set[int] | None = None) -> tuple[set[int], set[int]]:
+    """Who holds the view grant of a case: (its team's group, its allocated worker and the holders of its
+    live assignments on `on`, today by default, whatever the role). `assigned`: those holders, where the
+    caller knows them (a bulk create: no query per case)."""
+    if assigned is None:
+        on = on or timezone.localdate()
+        assigned = set(case.assignments.filter(live_on_q(on)).values_list("user_id", flat=True)) if case.pk else set()
+    return {case.team.group_id}, ({case.allocated_worker_id} - {None}) | assigned
 
 
-def case_access_sync(case: Case, permission: Permission | None = None) -> None:
-    """Make the case's object permissions match its team, worker, chair and IRO."""
+def case_access_sync(case: Case, permission: Permission | None = None, *, on: date | None = None) -> None:
+    """Make the case's object permissions match its team, worker and the assignments live on `on` (today)."""
     permission = permission or view_case_permission()
-    wanted_groups, wanted_users = case_grantees(case)
+    wanted_groups, wanted_users = case_grantees(case, on=on)
 
     groups = CaseGroupObjectPermission.objects.filter(content_object=case, permission=permission)
     groups.exclude(group_id__in=wanted_groups).delete()
@@ -67,7 +76,8 @@ def case_access_sync(case: Case, permission: Permission | None = None) -> None:
 
 
 # The fields that say who answers for a case: a change of any moves its work (cases.signals).
-RESPONSIBILITY_FIELDS = ("team_id", "allocated_worker_id", "chair_id", "iro_id")
+# (Assignments are not fields: their services announce their own moves.)
+RESPONSIBILITY_FIELDS = ("team_id", "allocated_worker_id")
 
 
 def case_responsibility(case: Case) -> tuple[int | None, ...]:
@@ -82,7 +92,7 @@ def _stored_responsibility(case: Case) -> tuple[int | None, ...] | None:
 
 def _case_write(*, actor, case: Case, reason: str, before) -> signals.CaseMove | None:
     """Save the case and its access; the move, when an existing case changed hands (`before` is its
-    stored (team, worker, chair, IRO), None for a new case)."""
+    stored (team, worker), None for a new case)."""
     save_with_history(case, actor=actor, reason=reason)
     case_access_sync(case)
     after = case_responsibility(case)
@@ -91,7 +101,7 @@ def _case_write(*, actor, case: Case, reason: str, before) -> signals.CaseMove |
 
 @transaction.atomic
 def case_save(*, actor, case: Case, reason: str = "") -> Case:
-    """Create or update a case and move its access with it (a new team, worker, chair or IRO); when an
+    """Create or update a case and move its access with it (a new team or worker); when an
     existing case changed hands, its work follows it (case_moves_announce) in this transaction."""
     move = _case_write(actor=actor, case=case, reason=reason, before=_stored_responsibility(case))
     case_moves_announce([move] if move else [], actor=actor, reason=reason)
@@ -242,9 +252,10 @@ def case_import_apply(*, actor, plan, progress=None):
     total, done, reported = len(plan.changes), 0, 0
     new = [change for change in plan.changes if change.is_new]
     permission = view_case_permission()
+    roles = _assignment_roles(plan)
     for start in range(0, len(new), IMPORT_PROGRESS_EVERY):
         batch = new[start : start + IMPORT_PROGRESS_EVERY]
-        _cases_create_or_refuse(batch, actor=actor, reason=reason, permission=permission)
+        _cases_create_or_refuse(batch, actor=actor, reason=reason, permission=permission, roles=roles)
         done += len(batch)
         if progress is not None:
             progress(done, total)
@@ -253,6 +264,7 @@ def case_import_apply(*, actor, plan, progress=None):
         if change.is_new:
             continue
         case = change.case
+        move = None
         if change.fields:
             # The case as read (and locked) by the plan: no query per row to learn who had it before.
             before = case_responsibility(case) if case.pk else None
@@ -267,6 +279,11 @@ def case_import_apply(*, actor, plan, progress=None):
             episode.end = end
             save_with_history(episode, actor=actor, reason=reason)
             episode_end_announce(episode)
+        if change.assignments_changed:
+            _import_assignments_write(change, roles=roles, actor=actor, reason=reason)
+            case_access_sync(case, permission)
+            if move is None:  # the case's people changed though its fields did not: its work follows
+                moves.append(signals.CaseMove(case.pk, (), ()))
         done += 1
         if progress is not None and done % IMPORT_PROGRESS_EVERY == 0:
             progress(done, total)
@@ -282,14 +299,14 @@ def case_import_apply(*, actor, plan, progress=None):
 MEANWHILE_SHOWN = 20
 
 
-def _cases_create_or_refuse(changes, *, actor, reason: str, permission: Permission) -> None:
+def _cases_create_or_refuse(changes, *, actor, reason: str, permission: Permission, roles: dict) -> None:
     """_cases_create, or CaseImportError when another writer (the same file imported twice at once, or
     a person) committed one of these references after the plan was made: the unique reference refuses
     the insert, and the administrator gets plain words rather than a traceback. Nothing is written: the
     error rolls back the whole import."""
     try:
         with transaction.atomic():  # a savepoint, so the references can be read after the refusal
-            _cases_create(changes, actor=actor, reason=reason, permission=permission)
+            _cases_create(changes, actor=actor, reason=reason, permission=permission, roles=roles)
     except IntegrityError:
         wanted = [change.reference for change in changes]
         added = sorted(Case.objects.filter(reference__in=wanted).values_list("reference", flat=True))
@@ -303,18 +320,24 @@ def _cases_create_or_refuse(changes, *, actor, reason: str, permission: Permissi
         ) from None
 
 
-def _cases_create(changes, *, actor, reason: str, permission: Permission) -> None:
-    """Create these new cases with their episodes, history rows and grants (case_grantees), as case_save
-    and case_access_sync would, in bulk."""
+def _cases_create(changes, *, actor, reason: str, permission: Permission, roles: dict) -> None:
+    """Create these new cases with their episodes, assignments (the chair and IRO columns, from today),
+    history rows and grants (case_grantees), as case_save and case_access_sync would, in bulk."""
     history = {"default_user": actor, "default_change_reason": reason, "batch_size": IMPORT_PROGRESS_EVERY}
     cases = [
         Case(reference=change.reference, **{name: change.values[name] for name in change.fields}) for change in changes
     ]
     bulk_create_with_history(cases, Case, **history)
-    episodes, group_grants, user_grants = [], [], []
+    episodes, assignments, group_grants, user_grants = [], [], [], []
+    today = timezone.localdate()
     for case, change in zip(cases, changes, strict=True):
         episodes += [Episode(case=case, kind=kind, start=start, end=end) for kind, start, end in change.episodes_added]
-        group_ids, user_ids = case_grantees(case)
+        started = [
+            CaseAssignment(case=case, role=roles[key], user=user, start=today)
+            for key, user in change.assignments_started
+        ]
+        assignments += started
+        group_ids, user_ids = case_grantees(case, assigned={assignment.user.pk for assignment in started})
         group_grants += [
             CaseGroupObjectPermission(content_object=case, group_id=group_id, permission=permission)
             for group_id in group_ids
@@ -324,8 +347,42 @@ def _cases_create(changes, *, actor, reason: str, permission: Permission) -> Non
             for user_id in user_ids
         ]
     bulk_create_with_history(episodes, Episode, **history)
+    bulk_create_with_history(assignments, CaseAssignment, **history)
     CaseGroupObjectPermission.objects.bulk_create(group_grants)
     CaseUserObjectPermission.objects.bulk_create(user_grants)
+
+
+def _assignment_roles(plan) -> dict:
+    """{role key: Role} for the roles the plan starts assignments of; CaseImportError where the
+    catalogue has not made one yet (load_processes makes every role)."""
+    keys = {key for change in plan.changes for key, _ in change.assignments_started}
+    roles = {role.key: role for role in Role.objects.filter(key__in=keys)}
+    missing = sorted(keys - set(roles))
+    if missing:
+        raise CaseImportError(
+            [f"the roles {', '.join(missing)} are not set up yet; load the process catalogue (load_processes) first"]
+        )
+    return roles
+
+
+def _import_assignments_write(change, *, roles: dict, actor, reason: str) -> None:
+    """An existing case's chair/IRO columns: end the live holders the file no longer names and start
+    the people it names, from today (cases.case_import._plan_assignments)."""
+    today = timezone.localdate()
+    for assignment in change.assignments_ended:
+        _assignment_close(assignment, on=today, actor=actor, reason=reason)
+    for key, user in change.assignments_started:
+        save_with_history(
+            CaseAssignment(case=change.case, role=roles[key], user=user, start=today), actor=actor, reason=reason
+        )
+
+
+def _assignment_close(assignment: CaseAssignment, *, on: date, actor, reason: str) -> None:
+    """End an assignment so that it is no longer live from `on`: it ends the day before, or on `on`
+    itself where it started that day (an end cannot come before the start; the nightly re-sync then
+    takes the grant away the next day)."""
+    assignment.end = max(on - timedelta(days=1), assignment.start)
+    save_with_history(assignment, actor=actor, reason=reason)
 
 
 def episode_end_announce(episode) -> None:
@@ -375,3 +432,62 @@ def assignments_apply(rows: list[AssignmentRow], *, actor, reason: str) -> int:
     moves = [signals.CaseMove(pk, (), ()) for pk in touched]
     case_moves_announce(moves, actor=actor, reason=reason)
     return written
+
+
+@transaction.atomic
+def assignment_start(*, case: Case, role, user, start: date, actor, reason: str = "") -> CaseAssignment:
+    """`user` holds `role` for the child from `start`: written with history; the case's view grants
+    follow (a start after today grants nothing yet: the nightly re-sync grants it on the day), and so
+    does its open work (case_responsibility_changed, in this transaction)."""
+    if role.key not in ASSIGNABLE_ROLE_KEYS:
+        raise ValidationError({"role": f"{role} is not a role a child is assigned"})
+    assignment = CaseAssignment(case=case, role=role, user=user, start=start)
+    assignment.full_clean()
+    save_with_history(assignment, actor=actor, reason=reason or f"Assigned as {role}")
+    _assignments_followed([case], actor=actor, reason=reason or f"Assigned as {role}")
+    return assignment
+
+
+@transaction.atomic
+def assignment_end(*, assignment: CaseAssignment, end: date, actor, reason: str = "") -> CaseAssignment:
+    """The assignment ends on `end` (its last day), with history; grants and work follow as for a start."""
+    assignment = CaseAssignment.objects.select_for_update().select_related("case", "role").get(pk=assignment.pk)
+    if end < assignment.start:
+        raise ValidationError({"end": "An assignment cannot end before it starts."})
+    assignment.end = end
+    save_with_history(assignment, actor=actor, reason=reason or f"No longer {assignment.role}")
+    _assignments_followed([assignment.case], actor=actor, reason=reason or f"No longer {assignment.role}")
+    return assignment
+
+
+def _assignments_followed(cases, *, actor, reason: str) -> None:
+    for case in cases:
+        case_access_sync(case)
+    case_moves_announce([signals.CaseMove(case.pk, (), ()) for case in cases], actor=actor, reason=reason)
+
+
+@transaction.atomic
+def assignment_grants_resync(*, on: date | None = None, actor=None) -> int:
+    """Make every case's person grants match its allocated worker and the assignments live on `on`
+    (today): an assignment's dates alone end (or begin) it, with no write to announce it, so this runs
+    every night (timeliness.tasks.plan_due_items_nightly, before planning). The cases whose people
+    changed also move their open work. A few queries for the whole service; returns how many cases
+    changed."""
+    on = on or timezone.localdate()
+    permission = view_case_permission()
+    wanted: dict[int, set[int]] = {}
+    for case_id, worker_id in Case.objects.exclude(allocated_worker=None).values_list("pk", "allocated_worker_id"):
+        wanted.setdefault(case_id, set()).add(worker_id)
+    for case_id, user_id in CaseAssignment.objects.filter(live_on_q(on)).values_list("case_id", "user_id"):
+        wanted.setdefault(case_id, set()).add(user_id)
+    have: dict[int, set[int]] = {}
+    granted = CaseUserObjectPermission.objects.filter(permission=permission).values_list("content_object_id", "user_id")
+    for case_id, user_id in granted:
+        have.setdefault(case_id, set()).add(user_id)
+    changed = sorted(case_id for case_id in set(wanted) | set(have) if wanted.get(case_id, set()) != have.get(case_id))
+    cases = list(Case.objects.filter(pk__in=changed).select_related("team"))
+    for case in cases:
+        case_access_sync(case, permission, on=on)
+    reason = "Assignments began or ended by their dates"
+    case_moves_announce([signals.CaseMove(case.pk, (), ()) for case in cases], actor=actor, reason=reason)
+    return len(cases)

@@ -11,7 +11,7 @@ from cases.filtersets import SORTS, AccessLogFilterSet, CaseFilterSet
 from cases.mixins import CaseScopedMixin
 from cases.models import AccessLogEntry, Case
 from cases.sections import case_sections
-from cases.selectors import case_detail_queryset, case_history, case_list
+from cases.selectors import case_assigned, case_detail_queryset, case_history, case_list
 from cases.services import access_log_record
 from core.csv_export import csv_response
 from core.mixins import PermissionRequiredMixin
@@ -110,7 +110,7 @@ class CaseDetailView(CaseScopedMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         templates, section_context = case_sections(user=self.request.user, case=self.object)
-        context.update(section_context, case_sections=templates)
+        context.update(section_context, case_sections=templates, assigned=case_assigned(self.object))
         return context
 
     def get(self, request, *args, **kwargs):

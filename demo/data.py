@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from cases.choices import CaseStatus, EpisodeKind
 from cases.models import Case, Episode
-from cases.services import case_save
+from cases.services import assignment_end, assignment_start, case_save
 from core.history import save_with_history
 from demo.records import demo_audits_load, demo_foster_carers_load
 from processes.catalogue_files import read_paths
@@ -352,8 +352,6 @@ def _case_create(number, reference, today, fake, teams, workers, users, actor, r
         language=_weighted(rng, LANGUAGES),
         team=teams[spec.name],
         allocated_worker=rng.choice(workers[spec.name]),
-        chair=users["chair"] if latest_kind == EpisodeKind.CHILD_PROTECTION_PLAN else None,
-        iro=users["iro"] if latest_kind == EpisodeKind.LOOKED_AFTER else None,
         status=CaseStatus.CLOSED if closed else CaseStatus.OPEN,
         closed_on=episodes[-1][2] if closed else None,
     )
@@ -362,6 +360,14 @@ def _case_create(number, reference, today, fake, teams, workers, users, actor, r
         save_with_history(Episode(case=case, kind=kind, start=start, end=end), actor=actor, reason=REASON)
         result.episodes_created += 1
         result.episodes_by_kind[kind] = result.episodes_by_kind.get(kind, 0) + 1
+    # The chair of a child on a plan, the IRO of a looked-after child: assigned from the latest episode's start.
+    assigned = {EpisodeKind.CHILD_PROTECTION_PLAN: INDEPENDENT_CHAIR, EpisodeKind.LOOKED_AFTER: IRO}.get(latest_kind)
+    if assigned is not None:
+        user = users["chair" if assigned == INDEPENDENT_CHAIR else "iro"]
+        role = Role.objects.get(key=assigned)
+        held = assignment_start(case=case, role=role, user=user, start=episodes[-1][1], actor=actor, reason=REASON)
+        if episodes[-1][2] is not None:  # the episode ended: so did the role
+            assignment_end(assignment=held, end=episodes[-1][2], actor=actor, reason=REASON)
     result.cases_created += 1
     return case
 

@@ -26,7 +26,7 @@ from simple_history.utils import bulk_create_with_history
 from audits.choices import ActionStatus, AuditStatus, ConferenceDecision, Grade, Judgement
 from audits.models import Action, Audit, ConferenceRecord, Finding, Moderation, VisitRecord
 from cases.choices import CaseStatus, EpisodeKind
-from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, Episode
+from cases.models import Case, CaseAssignment, CaseGroupObjectPermission, CaseUserObjectPermission, Episode
 from cases.services import view_case_permission
 from demo.data import CASE_AREAS, ETHNICITIES, FAITHS, LANGUAGES, catalogue_ensure, episodes_plan
 from processes import roles
@@ -235,7 +235,8 @@ def _batch_create(first, size, staff: _Staff, permission_id, seed, today, actor,
     faiths = rng.choices(*FAITH_CHOICES, k=size)
     languages = rng.choices(*LANGUAGE_CHOICES, k=size)
 
-    cases, plans = [], []
+    cases, plans, assigned = [], [], []
+    role_ids = dict(Role.objects.filter(key__in=[roles.INDEPENDENT_CHAIR, roles.IRO]).values_list("key", "pk"))
     for offset in range(size):
         team = teams[rng.randrange(len(teams))]
         closed = rng.random() < CLOSED_SHARE
@@ -251,18 +252,31 @@ def _batch_create(first, size, staff: _Staff, permission_id, seed, today, actor,
                 language=languages[offset],
                 team=team,
                 allocated_worker_id=rng.choice(workers[team.pk]),
-                chair_id=rng.choice(staff.chairs) if latest == EpisodeKind.CHILD_PROTECTION_PLAN else None,
-                iro_id=rng.choice(staff.iros) if latest == EpisodeKind.LOOKED_AFTER else None,
                 status=CaseStatus.CLOSED if closed else CaseStatus.OPEN,
                 closed_on=plan[-1][2] if closed else None,
             )
         )
+        # The chair of a child on a plan, the IRO of a looked-after child, over the latest episode.
+        if latest == EpisodeKind.CHILD_PROTECTION_PLAN:
+            assigned.append((roles.INDEPENDENT_CHAIR, rng.choice(staff.chairs), plan[-1][1], plan[-1][2]))
+        elif latest == EpisodeKind.LOOKED_AFTER:
+            assigned.append((roles.IRO, rng.choice(staff.iros), plan[-1][1], plan[-1][2]))
+        else:
+            assigned.append(None)
         plans.append(plan)
     history = dict(default_user=actor, default_change_reason=REASON, default_date=now, batch_size=size)
     bulk_create_with_history(cases, Case, **history)
 
-    episodes, group_grants, user_grants = [], [], []
-    for case, plan in zip(cases, plans, strict=True):
+    episodes, assignments, group_grants, user_grants = [], [], [], []
+    for case, plan, held in zip(cases, plans, assigned, strict=True):
+        people = {case.allocated_worker_id}
+        if held is not None:
+            key, user_id, start, end = held
+            assignments.append(
+                CaseAssignment(case_id=case.pk, role_id=role_ids[key], user_id=user_id, start=start, end=end)
+            )
+            if end is None or end >= today:
+                people.add(user_id)
         for kind, start, end in plan:
             episodes.append(Episode(case_id=case.pk, kind=kind, start=start, end=end))
             result.episodes_by_kind[kind] = result.episodes_by_kind.get(kind, 0) + 1
@@ -272,17 +286,19 @@ def _batch_create(first, size, staff: _Staff, permission_id, seed, today, actor,
                 content_object_id=case.pk, group_id=case.team.group_id, permission_id=permission_id
             )
         )
-        for user_id in {case.allocated_worker_id, case.chair_id, case.iro_id} - {None}:
+        for user_id in people - {None}:
             user_grants.append(
                 CaseUserObjectPermission(content_object_id=case.pk, user_id=user_id, permission_id=permission_id)
             )
     bulk_create_with_history(episodes, Episode, **history | {"batch_size": len(episodes)})
+    if assignments:
+        bulk_create_with_history(assignments, CaseAssignment, **history | {"batch_size": len(assignments)})
     CaseGroupObjectPermission.objects.bulk_create(group_grants, batch_size=size)
     CaseUserObjectPermission.objects.bulk_create(user_grants, batch_size=size)
 
     result.cases += size
     result.episodes += len(episodes)
-    result.history_rows += size + len(episodes)
+    result.history_rows += size + len(episodes) + len(assignments)
     result.permission_rows += len(group_grants) + len(user_grants)
 
 
@@ -363,6 +379,26 @@ def _author_kind(process: Process) -> str | None:
     return None
 
 
+def _recording_cases() -> list[tuple]:
+    """(id, team id, allocated worker id, chair id, IRO id) of the synthetic cases: the chair and IRO
+    who hold the role today, or last held it (a closed case's records are by its last chair)."""
+    cases = list(
+        Case.objects.filter(reference__startswith=REFERENCE_PREFIX)
+        .order_by("pk")
+        .values_list("pk", "team_id", "allocated_worker_id")
+    )
+    held: dict[int, dict[str, int]] = {}
+    rows = CaseAssignment.objects.filter(
+        case__reference__startswith=REFERENCE_PREFIX, role__key__in=[roles.INDEPENDENT_CHAIR, roles.IRO]
+    )
+    for case_id, key, user_id in rows.order_by("case_id", "start", "pk").values_list("case_id", "role__key", "user_id"):
+        held.setdefault(case_id, {})[key] = user_id
+    return [
+        (pk, team_id, worker_id, held.get(pk, {}).get(roles.INDEPENDENT_CHAIR), held.get(pk, {}).get(roles.IRO))
+        for pk, team_id, worker_id in cases
+    ]
+
+
 def _recording_context(actor, teams: int, seed: int) -> _Recording:
     staff = _staff_ensure(actor, teams, seed, SyntheticResult())
     processes = list(Process.objects.filter(is_active=True).select_related("area").prefetch_related("lead_roles"))
@@ -390,11 +426,7 @@ def _recording_context(actor, teams: int, seed: int) -> _Recording:
             if p.subject_kind == "service" and roles.HEAD_OF_SERVICE in {r.key for r in p.lead_roles.all()}
         ],
         outcomes=outcomes,
-        cases=list(
-            Case.objects.filter(reference__startswith=REFERENCE_PREFIX)
-            .order_by("pk")
-            .values_list("pk", "team_id", "allocated_worker_id", "chair_id", "iro_id")
-        ),
+        cases=_recording_cases(),
         team_area=staff.areas,
         team_manager={team.pk: team.manager_id for team in Team.objects.filter(pk__in=staff.areas)},
         team_workers=staff.workers,

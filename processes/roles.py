@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 class Scope:
     TEAM = "team"  # their team's cases
-    ASSIGNED = "assigned"  # the cases they are assigned to (chairs, IROs)
+    ASSIGNED = "assigned"  # the cases they hold a live assignment on (chairs, IROs, PEP officers, ...)
     SERVICE = "service"  # every case, through the role
     AGGREGATE = "aggregate"  # service-wide figures only, never a child's record
 
@@ -68,6 +68,8 @@ FOSTERING_REVIEWING_OFFICER = "fostering-reviewing-officer"
 PEP_OFFICER = "pep-officer"
 PANEL_ADVISOR = "panel-advisor"
 AGENCY_DECISION_MAKER = "agency-decision-maker"
+YOT_CASE_MANAGER = "yot-case-manager"
+PERSONAL_ADVISER = "personal-adviser"
 MANAGEMENT_TEAM = "management-team"
 CHIEF_EXECUTIVE = "chief-executive"
 SAFEGUARDING_BOARD_CHAIR = "safeguarding-board-chair"
@@ -195,6 +197,13 @@ ROLES: tuple[RoleDefinition, ...] = (
         capabilities=frozenset({Capability.SEE_ALL_FOSTER_CARERS}),
     ),
     RoleDefinition(AGENCY_DECISION_MAKER, "Agency Decision Maker", Scope.ASSIGNED, aliases=("Agency Decision Maker",)),
+    # The youth justice case manager of one young person: assigned, not team-wide, because the YOS team's
+    # own colleagues (the Identified Colleague) already reach the team's cases; a case manager seconded
+    # from elsewhere (police, probation, health) reaches only the young people they hold.
+    RoleDefinition(YOT_CASE_MANAGER, "YOT Case Manager", Scope.ASSIGNED, aliases=("YOT Case Manager",)),
+    # The care leaver's personal adviser (Children (Leaving Care) Act 2000; Care Leavers (England)
+    # Regulations 2010): named for each eligible, relevant or former relevant young person.
+    RoleDefinition(PERSONAL_ADVISER, "Personal Adviser", Scope.ASSIGNED, aliases=("Personal Adviser",)),
     RoleDefinition(
         MANAGEMENT_TEAM,
         "Children's Social Care Management Team",
@@ -230,6 +239,21 @@ ROLES: tuple[RoleDefinition, ...] = (
 )
 
 ROLES_BY_KEY = {role.key: role for role in ROLES}
+
+# The roles a child can be assigned (cases.CaseAssignment): the people the case system names for one child,
+# each from a date to a date. Not the allocated worker (the case system's allocation: Case.allocated_worker),
+# nor the team manager (the team's manager), nor the fostering reviewing officer (who reviews carers, not
+# children). An assigned-scope holder reaches the cases they hold a live assignment on (cases.services).
+ASSIGNABLE_ROLE_KEYS: tuple[str, ...] = (
+    INDEPENDENT_CHAIR,
+    IRO,
+    PEP_OFFICER,
+    PANEL_ADVISOR,
+    AGENCY_DECISION_MAKER,
+    IDENTIFIED_COLLEAGUE,
+    YOT_CASE_MANAGER,
+    PERSONAL_ADVISER,
+)
 
 
 def role_keys_with(capability: str) -> frozenset[str]:

@@ -10,7 +10,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 
 from cases.models import Case, Episode
-from cases.services import case_save
+from cases.services import assignment_start, case_save
 from core.history import save_with_history
 from processes.models import Area, Role
 from processes.services import roles_sync, system_user
@@ -38,6 +38,8 @@ PEOPLE = {
     "scrutiny": (["scrutiny-panel-member"], None, "Scrutiny panel member"),
 }
 ROLE_NAMES = list(PEOPLE)
+# The cast's short names of the roles its cases are assigned (new_case(..., chair="chair")).
+ASSIGNED_AS = {"chair": "independent-chair", "iro": "iro"}
 
 
 @dataclass
@@ -78,16 +80,20 @@ def build_cast() -> Cast:
         teams[key].manager = users[manager]
         save_with_history(teams[key], actor=actor)
 
-    def new_case(reference, team, episode, **people):
+    def new_case(reference, team, episode, allocated_worker=None, **assigned):
+        """`assigned`: {role key or its short name ("chair", "iro"): username}, assigned from the episode's start."""
         case = Case(
             reference=reference,
             child_name=f"Child {reference}",
             date_of_birth=date(2015, 3, 14),
             team=teams[team],
-            **{name: users[username] for name, username in people.items()},
+            allocated_worker=users[allocated_worker] if allocated_worker else None,
         )
         case_save(actor=actor, case=case)
         save_with_history(Episode(case=case, kind=episode, start=date(2026, 1, 5)), actor=actor)
+        for name, username in assigned.items():
+            role = Role.objects.get(key=ASSIGNED_AS.get(name, name))
+            assignment_start(case=case, role=role, user=users[username], start=date(2026, 1, 5), actor=actor)
         return case
 
     cases = {

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from audits.models import Audit
 from cases.models import Episode
+from cases.services import assignment_grants_resync
 from timeliness.planning import due_items_cancel_after, due_items_satisfy, plan_due_items
 from timeliness.reminders import send_reminders
 from timeliness.samples import draw_samples, previous_month
@@ -29,7 +30,11 @@ def cancel_after_episode_end(self, episode_id: int) -> None:
 
 @shared_task(bind=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
 def plan_due_items_nightly(self, horizon_days: int = 90) -> int:
-    return plan_due_items(today=timezone.localdate(), horizon_days=horizon_days)
+    today = timezone.localdate()
+    # Assignments whose dates ended or began them overnight: grants and open work follow first, so the
+    # night's plan names today's holders (cases.services.assignment_grants_resync).
+    assignment_grants_resync(on=today)
+    return plan_due_items(today=today, horizon_days=horizon_days)
 
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=300, acks_late=True)

@@ -1,5 +1,8 @@
 """Every case's chair and IRO become assignments (cases.CaseAssignment), from the day the case was
-created, each with a history row, so nothing is lost when the fixed fields go."""
+created, each with a history row, so nothing is lost when the fixed fields go (0005).
+
+Backwards (a downgrade, after 0005 gave the fields back): each case's chair and IRO are written from its
+assignments of those roles, the one live today or else the last to start, as the fields held them."""
 
 from django.db import migrations
 
@@ -53,10 +56,31 @@ def forwards(apps, schema_editor):
         )
 
 
+def backwards(apps, schema_editor):
+    import datetime
+
+    Case = apps.get_model("cases", "Case")
+    Assignment = apps.get_model("cases", "CaseAssignment")
+    today = datetime.date.today()
+    for key, field in ((INDEPENDENT_CHAIR, "chair_id"), (IRO, "iro_id")):
+        held = {}
+        rows = Assignment.objects.filter(role__key=key).order_by("case_id", "start", "pk")
+        for case_id, user_id, start, end in rows.values_list("case_id", "user_id", "start", "end"):
+            live = start <= today and (end is None or end >= today)
+            if live or case_id not in held or not held[case_id][1]:
+                held[case_id] = (user_id, live)
+        by_user = {}
+        for case_id, (user_id, _) in held.items():
+            by_user.setdefault(user_id, []).append(case_id)
+        for user_id, case_ids in by_user.items():
+            # update(): no save, so the cases' timestamps and history stay as they were.
+            Case.objects.filter(pk__in=case_ids).update(**{field: user_id})
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0003_case_assignments"),
         ("processes", "0001_catalogue"),
     ]
 
-    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(forwards, backwards)]

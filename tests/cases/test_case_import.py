@@ -1,7 +1,7 @@
 """import_cases: validates every row first, writes in one transaction through case_save, changes nothing twice."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -9,7 +9,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, Episode
+from cases.models import Case, CaseAssignment, CaseGroupObjectPermission, CaseUserObjectPermission, Episode
+from cases.services import assignment_grants_resync
 from processes.models import Area, Role
 from processes.services import system_user
 from tests.factories import UserFactory, user_with_roles
@@ -130,12 +131,10 @@ def test_a_good_file_imports_cases_with_their_episodes(people):
         "None",
         "English",
     )
-    assert (ada.team.name, ada.allocated_worker, ada.chair, ada.iro) == (
-        "North Assessment Team",
-        people["worker"],
-        people["chair"],
-        None,
-    )
+    assert (ada.team.name, ada.allocated_worker) == ("North Assessment Team", people["worker"])
+    assert [(held.role.key, held.user, held.start, held.end) for held in ada.assignments.all()] == [
+        ("independent-chair", people["chair"], timezone.localdate(), None)
+    ]
     assert [(e.kind, e.start, e.end) for e in ada.episodes.all()] == [
         ("child_in_need", date(2024, 1, 10), date(2024, 6, 30)),
         ("child_protection_plan", date(2024, 7, 1), None),
@@ -441,3 +440,93 @@ def test_an_episode_may_start_on_the_day_of_birth_and_a_case_close_today(people,
 def test_a_nul_in_the_header_is_named_with_its_column(people, tmp_path):
     text = HEADER.replace("faith", "fa\x00ith") + "\n" + GOOD_ROW + "\n"
     assert problems_of(write(tmp_path, text))[0].startswith("line 1: column 5: holds a NUL character (byte 0)")
+
+
+#
+# The chair and iro columns: they name who holds the role from the day of the import (cases.CaseAssignment)
+#
+
+
+def assignment_row(chair: str = "", iro: str = "") -> str:
+    return (
+        f"{HEADER}\nC-0001,Ada Example,2015-03-04,,,,North Assessment Team,,{chair},{iro},open,,"
+        "child_in_need,2024-01-10,\n"
+    )
+
+
+def held(reference: str) -> list[tuple]:
+    case = Case.objects.get(reference=reference)
+    return sorted(
+        (a.role.key, a.user.username, a.start, a.end) for a in case.assignments.select_related("role", "user")
+    )
+
+
+def test_a_chair_named_in_the_file_is_assigned_from_the_day_of_the_import(people, tmp_path):
+    run(write(tmp_path, assignment_row(chair="chair.one", iro="iro.one")))
+
+    today = timezone.localdate()
+    assert held("C-0001") == [("independent-chair", "chair.one", today, None), ("iro", "iro.one", today, None)]
+    assert visible(people["chair"]) == {"C-0001"}
+
+
+def test_a_new_chair_in_the_file_ends_the_old_chairs_assignment_and_starts_theirs(people, tmp_path):
+    run(write(tmp_path, assignment_row(chair="chair.one")))
+    backdated(30)
+    user_with_roles("chair.two", "independent-chair")
+
+    output = run(write(tmp_path, assignment_row(chair="chair.two")))
+
+    today = timezone.localdate()
+    assert output.startswith("0 cases added, 1 updated, 0 unchanged")
+    assert held("C-0001") == [
+        ("independent-chair", "chair.one", today - timedelta(days=30), today - timedelta(days=1)),
+        ("independent-chair", "chair.two", today, None),
+    ]
+    assert visible(people["chair"]) == set()
+    ended = Case.objects.get(reference="C-0001").assignments.get(user=people["chair"])
+    assert ended.history.latest().history_change_reason.startswith("Imported from")
+
+
+def backdated(days: int) -> None:
+    """The import's assignments began `days` ago (as if the first import was then)."""
+    for assignment in CaseAssignment.objects.all():
+        assignment.start -= timedelta(days=days)
+        assignment.save()
+
+
+def test_an_empty_chair_cell_ends_the_chairs_assignment_the_day_before(people, tmp_path):
+    run(write(tmp_path, assignment_row(chair="chair.one")))
+    backdated(30)
+    run(write(tmp_path, assignment_row(chair="")))
+
+    today = timezone.localdate()
+    assert held("C-0001") == [("independent-chair", "chair.one", today - timedelta(days=30), today - timedelta(days=1))]
+    assert visible(people["chair"]) == set()
+
+
+def test_a_chair_replaced_on_the_day_they_were_assigned_ends_that_day_and_goes_at_the_nightly_resync(people, tmp_path):
+    run(write(tmp_path, assignment_row(chair="chair.one")))
+    run(write(tmp_path, assignment_row(chair="")))
+
+    today = timezone.localdate()
+    assert held("C-0001") == [("independent-chair", "chair.one", today, today)]
+    assignment_grants_resync(on=today + timedelta(days=1))
+    assert visible(people["chair"]) == set()
+
+
+def test_importing_the_same_chair_again_changes_no_assignment(people, tmp_path):
+    path = write(tmp_path, assignment_row(chair="chair.one", iro="iro.one"))
+    run(path)
+    before = CaseAssignment.history.count()
+
+    assert run(path).startswith("0 cases added, 0 updated, 1 unchanged")
+    assert CaseAssignment.history.count() == before
+
+
+def test_rows_of_one_case_must_agree_on_its_chair(people, tmp_path):
+    text = assignment_row(chair="chair.one") + (
+        "C-0001,Ada Example,2015-03-04,,,,North Assessment Team,,,,open,,child_protection_plan,2024-07-01,\n"
+    )
+    assert problems_of(write(tmp_path, text)) == [
+        "line 3: reference 'C-0001': chair differs from line 2; the rows of one case must agree on its fields"
+    ]

@@ -1,11 +1,15 @@
 """Case scope is granted per case and only per case: no role can reach every child through a
 model-wide permission, and every grant matches the case's team and people."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.utils import timezone
 
 from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission
-from cases.services import case_save, case_transfer
+from cases.services import assignment_end, assignment_start, case_transfer
+from processes.models import Role
 from processes.services import roles_sync, system_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cast_once")]
@@ -14,7 +18,8 @@ CHILD_DATA_MODELS = {"case", "episode", "historicalcase", "historicalepisode"}
 
 
 def expected_grants(case):
-    users = {user_id for user_id in (case.allocated_worker_id, case.chair_id, case.iro_id) if user_id}
+    users = {case.allocated_worker_id} - {None}
+    users |= {held.user_id for held in case.assignments.all() if held.is_live(timezone.localdate())}
     return {case.team.group_id}, users
 
 
@@ -47,12 +52,14 @@ def test_every_case_grants_exactly_its_team_and_its_people(cast):
         assert actual_grants(case) == expected_grants(case), case.reference
 
 
-def test_changes_of_team_worker_chair_and_iro_leave_no_stray_grant(cast):
+def test_changes_of_team_worker_and_assignments_leave_no_stray_grant(cast):
     case = cast.cases["assessment"]
-    case_transfer(actor=cast["qa.admin"], case=case, team=cast.teams["yos"], allocated_worker=None)
-    case.chair = None
-    case.iro = cast["iro"]
-    case_save(actor=cast["qa.admin"], case=case)
+    actor = cast["qa.admin"]
+    case_transfer(actor=actor, case=case, team=cast.teams["yos"], allocated_worker=None)
+    chaired = case.assignments.get(user=cast["chair"])
+    assignment_end(assignment=chaired, end=timezone.localdate() - timedelta(days=1), actor=actor)
+    iro = Role.objects.get(key="iro")
+    assignment_start(case=case, role=iro, user=cast["iro"], start=timezone.localdate(), actor=actor)
     assert actual_grants(case) == ({cast.teams["yos"].group_id}, {cast["iro"].pk})
 
 

@@ -10,11 +10,13 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count
 from django.test import override_settings
+from django.utils import timezone
 
 from audits.choices import AuditStatus, Judgement
 from audits.models import Audit, Finding, Moderation
+from cases.assignments import live_on_q
 from cases.choices import CaseStatus, EpisodeKind
-from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, Episode
+from cases.models import Case, CaseAssignment, CaseGroupObjectPermission, CaseUserObjectPermission, Episode
 from demo.data import CASE_AREAS, DEMO_PASSWORD_DEFAULT, DEMO_USERNAMES
 from demo.records import demo_audits_load
 from fostering.models import FosterCarer
@@ -117,8 +119,11 @@ class TestTheDefaultRun:
         assert not Episode.objects.filter(case__in=closed, end=None).exists()
 
     def test_the_chair_has_the_cases_on_a_plan_and_the_iro_the_looked_after_cases(self, demo):
-        chaired = Case.objects.filter(chair__username="chair")
-        reviewed = Case.objects.filter(iro__username="iro")
+        live = CaseAssignment.objects.filter(live_on_q(timezone.localdate()))
+        chaired = Case.objects.filter(
+            pk__in=live.filter(user__username="chair", role__key="independent-chair").values("case")
+        )
+        reviewed = Case.objects.filter(pk__in=live.filter(user__username="iro", role__key="iro").values("case"))
         assert chaired.count() > 10
         assert reviewed.count() > 10
         assert not chaired.exclude(episodes__kind=EpisodeKind.CHILD_PROTECTION_PLAN).exists()

@@ -9,8 +9,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 
-from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, Episode
+from cases.assignments import live_on_q
+from cases.models import Case, CaseAssignment, CaseGroupObjectPermission, CaseUserObjectPermission, Episode
 from demo.data import CASE_AREAS
 from demo.synthetic import HEAD_OF_SERVICE, TEAM_PREFIX, synthetic_generate
 from processes.models import Area
@@ -58,14 +60,12 @@ def test_it_creates_the_cases_with_episodes_history_and_team_access(debug_on, ar
     # What case_access_sync would grant: the team's group, and each person named on the case.
     granted_groups = set(CaseGroupObjectPermission.objects.values_list("content_object_id", "group_id"))
     assert granted_groups == set(cases.values_list("id", "team__group_id"))
-    wanted_users = {
-        (case_id, user_id)
-        for case_id, *people in cases.values_list("id", "allocated_worker_id", "chair_id", "iro_id")
-        for user_id in people
-        if user_id
-    }
+    live = CaseAssignment.objects.filter(case__in=cases).filter(live_on_q(timezone.localdate()))
+    wanted_users = set(cases.exclude(allocated_worker=None).values_list("id", "allocated_worker_id"))
+    wanted_users |= set(live.values_list("case_id", "user_id"))
     assert set(CaseUserObjectPermission.objects.values_list("content_object_id", "user_id")) == wanted_users
-    assert cases.exclude(chair=None).exists() and cases.exclude(iro=None).exists()
+    assert live.filter(role__key="independent-chair").exists() and live.filter(role__key="iro").exists()
+    assert CaseAssignment.history.count() == CaseAssignment.objects.count()
 
     team = Team.objects.get(name=f"{TEAM_PREFIX}01")
     member = fresh("syn.sw.01.1")

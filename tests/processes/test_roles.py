@@ -21,9 +21,9 @@ APPS = (
     "demo",
     "bench",
 )
-# "iro" is also the case's field (and a demo username): a string the same as a field name cannot be told
+# "iro" is also a column of the case import (and a demo username): a string the same as a field name cannot be told
 # from the key, so the check leaves out keys that are field names of a case.
-CASE_FIELDS = {"team", "allocated_worker", "chair", "iro"}
+CASE_FIELDS = {"team", "allocated_worker", "chair", "iro"}  # the import's columns
 KEYS = (set(ROLES_BY_KEY) | {ALL_MANAGERS}) - CASE_FIELDS
 
 

@@ -1,21 +1,23 @@
-"""A case's work follows the case: when it moves team or changes worker, chair or IRO (through the case
-service, the import command or the import form), its open due items and drafts move to the new people
-in the same transaction, and the old team's pages, exports and reminders no longer carry the case."""
+"""A case's work follows the case: when it moves team or changes worker, or someone is assigned to it or
+leaves (through the case and assignment services, the import command or the import form), its open
+due items and drafts move to the new people in the same transaction, and the old team's pages,
+exports and reminders no longer carry the case."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
 from audits.choices import AuditStatus
 from audits.services import audit_start
 from cases.case_import import case_import_plan
 from cases.models import Case
-from cases.services import case_import_apply, case_save, case_transfer
+from cases.services import assignment_end, assignment_start, case_import_apply, case_save, case_transfer
 from processes.models import Process, Role
 from processes.services import system_user
 from tests.factories import UserFactory
@@ -159,8 +161,13 @@ def test_items_led_by_the_chair_stay_with_the_chair_when_only_the_team_changes(m
 def test_an_item_whose_person_the_case_no_longer_names_goes_to_the_team_manager(moving):
     case = moving.cases["assessment"]
     chaired = list(open_items(case).filter(responsible=moving["chair"]).values_list("pk", flat=True))
-    case.chair = None
-    case_save(actor=moving["qa.admin"], case=case, reason="Chair left")
+    assignment = case.assignments.get(user=moving["chair"])
+    assignment_end(
+        assignment=assignment,
+        end=timezone.localdate() - timedelta(days=1),
+        actor=moving["qa.admin"],
+        reason="Chair left",
+    )
     for item in DueItem.objects.filter(pk__in=chaired):
         assert (item.responsible, item.responsible_role) == (moving["tm.assessment"], None)
         assert (
@@ -173,8 +180,8 @@ def test_a_new_chair_takes_the_items_the_old_chair_had(moving):
     case = moving.cases["assessment"]
     chaired = list(open_items(case).filter(responsible=moving["chair"]).values_list("pk", flat=True))
     new_chair = UserFactory(username="chair.two")
-    case.chair = new_chair
-    case_save(actor=moving["qa.admin"], case=case)
+    role = Role.objects.get(key="independent-chair")
+    assignment_start(case=case, role=role, user=new_chair, start=timezone.localdate(), actor=moving["qa.admin"])
     assert set(DueItem.objects.filter(pk__in=chaired).values_list("responsible", flat=True)) == {new_chair.pk}
 
 

@@ -27,8 +27,9 @@ History = DueItem.history.model
 @pytest.fixture
 def child(cast):
     """The cast's looked-after child (CASE-C1), looked after and placed on 5 October 2026, no other episodes,
-    with sw.assessment as their allocated worker."""
+    with sw.assessment as their allocated worker, and no IRO until a test assigns one (the cast's is taken away)."""
     case = cast.cases["cic"]
+    CaseAssignment.objects.filter(case=case).delete()
     case.allocated_worker = cast["sw.assessment"]
     case_save(actor=cast["qa.admin"], case=case, reason="Allocated")
     Episode.objects.filter(case=case).delete()

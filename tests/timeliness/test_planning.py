@@ -25,8 +25,10 @@ TODAY = date(2026, 12, 14)
 
 @pytest.fixture
 def planning(cast):
-    # Only the episode under test: the cast's own episodes start in January 2026.
+    # Only the episode and assignments under test: the cast's own episodes start in January 2026, and
+    # its chair and IRO hold CASE-A1 and CASE-C1 from then (tests/cast.py); each test assigns its own.
     Episode.objects.all().delete()
+    CaseAssignment.objects.all().delete()
     return cast
 
 
