@@ -11,11 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audits.choices import AuditStatus
+from audits.due_offers import due_offer
 from audits.filtersets import AuditFilterSet
 from audits.forms import AuditRecordForm, AuditStartForm, ModerationForm
 from audits.models import Action, Audit
@@ -93,8 +95,25 @@ def audit_start_view(request, key):
         # A case offered from its own page must be in scope like any other; a `?case=` that is no
         # case id (not ASCII digits, out of range) offers none.
         initial["case"] = get_object_or_404(cases, pk=offered)
+    offer = None
+    due_pk = query_number(request.GET.get("due"), minimum=1)
+    if due_pk is not None:
+        # "Record it": an open item of this process that the user may see, about the case offered (if
+        # any); anything else is no item of theirs (404). The item's case is offered like any other.
+        offer = due_offer(user=request.user, process=process, pk=due_pk)
+        if offer is None or (offered is not None and offer.case_id != offered):
+            raise Http404
+        if offer.case_id is not None:
+            initial["case"] = get_object_or_404(cases, pk=offer.case_id)
+        if offer.staff_member_id is not None:
+            initial["staff_member"] = offer.staff_member_id
     form = AuditStartForm(
-        request.POST or None, initial=initial, process=process, cases=cases, staff=staff_choices(request.user)
+        request.POST or None,
+        initial=initial,
+        process=process,
+        cases=cases,
+        staff=staff_choices(request.user),
+        due_offer=offer,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -105,8 +124,9 @@ def audit_start_view(request, key):
                 case=data.get("case"),
                 staff_member=data.get("staff_member"),
                 subject_label=data.get("subject_label", ""),
-                due_on=data.get("due_on"),
+                due_on=offer.due_on if offer else data.get("due_on"),
                 start_token=data.get("start_token"),
+                due_item_id=offer.pk if offer else None,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -114,7 +134,8 @@ def audit_start_view(request, key):
             messages.success(request, "Draft started. Save it as you go; submit it when it is complete.")
             return redirect("audits:audit_edit", pk=audit.pk)
     status = 400 if form.errors else 200
-    return render(request, "audits/audit_start.html", {"process": process, "form": form}, status=status)
+    context = {"process": process, "form": form, "due_offer": offer}
+    return render(request, "audits/audit_start.html", context, status=status)
 
 
 def _carry_current_version(form, error: StaleRecord) -> None:

@@ -1,0 +1,142 @@
+"""Items close when their case closes or their episode ends: owed by then and never done, missed ("Not
+done (closed)"); due after, cancelled; each with a history row saying why. A lost signal is made good by
+the nightly plan_due_items, once."""
+
+from datetime import date
+
+import pytest
+
+from audits.services import audit_save, audit_start, audit_submit
+from cases.choices import CaseStatus
+from cases.models import Case, Episode
+from cases.services import case_save, episode_end_announce
+from tests.audits.test_services import complete
+from timeliness.choices import DueStatus
+from timeliness.models import DueItem
+from timeliness.planning import due_items_close_for_episode, plan_due_items, repair_due_items
+
+# The catalogue and the cast are built once for the module (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue_once", "cast_once")]
+
+TODAY = date(2026, 12, 14)
+STARTED = date(2026, 10, 1)
+
+
+@pytest.fixture
+def looked_after(cast):
+    """The cic case's one episode, looked after since 1 October, planned a year ahead."""
+    Episode.objects.all().delete()
+    episode = Episode.objects.create(case=cast.cases["cic"], kind="looked_after", start=STARTED)
+    plan_due_items(today=TODAY, horizon_days=365)
+    return episode
+
+
+def items(**filters):
+    return DueItem.objects.filter(case__reference="CASE-C1", **filters)
+
+
+def reasons(item) -> list[str]:
+    return list(item.history.order_by("history_date", "history_id").values_list("history_change_reason", flat=True))
+
+
+def close_case(cast, on=TODAY):
+    case = Case.objects.get(reference="CASE-C1")
+    case.status, case.closed_on = CaseStatus.CLOSED, on
+    return case_save(actor=cast["tm.cic"], case=case, reason="Case closed: returned home")
+
+
+def test_closing_a_case_closes_its_items_missed_before_the_closing_date_and_cancelled_after(cast, looked_after):
+    before, after = items(due_on__lte=TODAY).count(), items(due_on__gt=TODAY).count()
+    assert before and after and items(status=DueStatus.OPEN).count() == before + after
+    close_case(cast)
+    # In the case's own transaction (no worker, no on-commit callback has run).
+    assert not items(status=DueStatus.OPEN).exists()
+    assert set(items(due_on__lte=TODAY).values_list("status", flat=True)) == {DueStatus.MISSED}
+    assert set(items(due_on__gt=TODAY).values_list("status", flat=True)) == {DueStatus.CANCELLED}
+    missed = items(due_on__lte=TODAY).first()
+    last = missed.history.order_by("-history_date", "-history_id").first()
+    assert last.history_user == cast["tm.cic"]
+    assert last.history_change_reason == (
+        "Case closed (Case closed: returned home) on 14/12/2026; it was not done by then"
+    )
+    cancelled = items(due_on__gt=TODAY).first()
+    assert reasons(cancelled)[-1].endswith("on 14/12/2026, before it fell due")
+
+
+def test_closing_a_case_leaves_the_items_already_done_as_they_were(cast, looked_after):
+    first = items(process__key="cic-statutory-visits").order_by("due_on").first()
+    audit = audit_start(actor=cast["tm.cic"], process=first.process, case=first.case)
+    audit_save(actor=cast["tm.cic"], audit=audit, **complete(audit, fields={"held_on": first.due_on}))
+    audit_submit(actor=cast["tm.cic"], audit=audit)
+    close_case(cast)
+    first.refresh_from_db()
+    assert (first.status, first.satisfied_by) == (DueStatus.DONE, audit)
+
+
+def test_saving_a_case_that_stays_open_closes_nothing(cast, looked_after):
+    open_before = items(status=DueStatus.OPEN).count()
+    case_save(actor=cast["tm.cic"], case=Case.objects.get(reference="CASE-C1"), reason="Language recorded")
+    assert items(status=DueStatus.OPEN).count() == open_before
+
+
+def test_planning_plans_nothing_more_for_a_closed_case(cast, looked_after):
+    close_case(cast)
+    assert plan_due_items(today=date(2027, 6, 1), horizon_days=365) == 0
+    assert not items(status=DueStatus.OPEN).exists()
+
+
+def test_an_episodes_end_misses_what_it_owed_by_then_and_cancels_what_fell_after(
+    cast, looked_after, django_capture_on_commit_callbacks
+):
+    end = date(2026, 11, 30)
+    owed = set(items(due_on__lte=end).values_list("pk", flat=True))
+    later = set(items(due_on__gt=end).values_list("pk", flat=True))
+    assert owed and later
+    looked_after.end = end
+    looked_after.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        episode_end_announce(looked_after)  # the task runs eagerly in the tests
+    assert set(items(status=DueStatus.MISSED).values_list("pk", flat=True)) == owed
+    assert set(items(status=DueStatus.CANCELLED).values_list("pk", flat=True)) == later
+    assert reasons(items(status=DueStatus.MISSED).first())[-1] == "Episode ended on 30/11/2026; it was not done by then"
+
+
+def test_closing_an_episode_twice_changes_nothing_the_second_time(cast, looked_after):
+    looked_after.end = date(2026, 11, 30)
+    looked_after.save()
+    assert due_items_close_for_episode(episode=looked_after) > 0
+    assert due_items_close_for_episode(episode=looked_after) == 0
+
+
+def test_the_nightly_plan_closes_the_items_of_a_case_whose_closure_was_lost(cast, looked_after):
+    # As a case closed before this rule, or by a write that sent no signal: closed, its items open.
+    Case.objects.filter(reference="CASE-C1").update(status=CaseStatus.CLOSED, closed_on=TODAY)
+    assert items(status=DueStatus.OPEN).exists()
+    plan_due_items(today=TODAY, horizon_days=365)
+    assert not items(status=DueStatus.OPEN).exists()
+    assert items(status=DueStatus.MISSED, due_on__lte=TODAY).count() == items(due_on__lte=TODAY).count()
+    missed = items(status=DueStatus.MISSED).first()
+    assert reasons(missed)[-1] == "Case closed (repaired by plan_due_items) on 14/12/2026; it was not done by then"
+    assert repair_due_items() == (0, 0)  # a second run finds nothing
+
+
+def test_the_nightly_plan_misses_what_an_ended_episode_owed_when_its_task_was_lost(cast, looked_after):
+    Episode.objects.filter(pk=looked_after.pk).update(end=date(2026, 11, 30))
+    plan_due_items(today=TODAY, horizon_days=365)
+    assert not items(status=DueStatus.OPEN, due_on__lte=date(2026, 11, 30)).exists()
+    assert items(status=DueStatus.MISSED).exists()
+    assert repair_due_items() == (0, 0)
+
+
+def test_a_record_held_before_the_closure_but_submitted_after_it_meets_the_missed_item(cast, looked_after):
+    first = items(process__key="cic-statutory-visits").order_by("due_on").first()
+    close_case(cast)
+    first.refresh_from_db()
+    assert first.status == DueStatus.MISSED
+    Case.objects.filter(reference="CASE-C1").update(status=CaseStatus.OPEN, closed_on=None)  # to record it
+    audit = audit_start(actor=cast["tm.cic"], process=first.process, case=first.case)
+    audit_save(actor=cast["tm.cic"], audit=audit, **complete(audit, fields={"held_on": first.due_on}))
+    Case.objects.filter(reference="CASE-C1").update(status=CaseStatus.CLOSED, closed_on=TODAY)
+    audit_submit(actor=cast["tm.cic"], audit=audit)
+    first.refresh_from_db()
+    assert (first.status, first.satisfied_by, first.completed_on) == (DueStatus.DONE, audit, first.due_on)
