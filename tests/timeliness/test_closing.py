@@ -2,7 +2,10 @@
 done (closed)"); due after, cancelled; each with a history row saying why. A lost signal is made good by
 the nightly plan_due_items, once."""
 
+import csv
+import io
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 
@@ -12,8 +15,9 @@ from cases.models import Case, Episode
 from cases.services import case_save, episode_end_announce
 from tests.audits.test_services import complete
 from timeliness.choices import DueStatus
-from timeliness.models import DueItem
+from timeliness.models import DueItem, Reminder
 from timeliness.planning import due_items_close_for_episode, plan_due_items, repair_due_items
+from timeliness.reminders import send_reminders
 
 # The catalogue and the cast are built once for the module (tests/conftest.py).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue_once", "cast_once")]
@@ -140,3 +144,61 @@ def test_a_record_held_before_the_closure_but_submitted_after_it_meets_the_misse
     audit_submit(actor=cast["tm.cic"], audit=audit)
     first.refresh_from_db()
     assert (first.status, first.satisfied_by, first.completed_on) == (DueStatus.DONE, audit, first.due_on)
+
+
+def test_a_closed_cases_items_leave_the_home_page_and_reminders_and_show_on_the_due_list_as_not_done(
+    client, cast, looked_after
+):
+    close_case(cast)
+    missed = items(status=DueStatus.MISSED)
+    client.force_login(cast["tm.cic"])
+    home = client.get("/")
+    assert home.context["team_due"] is None and not home.context["due_items"]
+    listed = client.get("/due/?status=missed")
+    assert {item.pk for item in listed.context["items"]} == set(missed.values_list("pk", flat=True)[:50])
+    assert listed.context["figures"]["overdue"] == 0  # missed is closed: never overdue
+    assert "Not done (closed)" in listed.content.decode() and "Record it" not in listed.content.decode()
+    exported = list(csv.DictReader(io.StringIO(client.get("/due/export.csv?status=missed").content.decode())))
+    assert len(exported) == missed.count() and {row["status"] for row in exported} == {"missed"}
+    send_reminders(today=TODAY)
+    assert not Reminder.objects.exists()
+
+
+#
+# Items left open before this rule: the migration that closes them
+#
+
+
+def test_the_migration_closes_the_items_of_closed_cases_and_ended_episodes_once_with_history(cast, looked_after):
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = import_module("timeliness.migrations.0007_close_items_of_closed_cases_and_ended_episodes")
+    ended = Episode.objects.create(case=cast.cases["assessment"], kind="child_protection_plan", start=STARTED)
+    plan_due_items(today=TODAY, horizon_days=365)
+    # Closed and ended without a word to timeliness, as before this rule.
+    Case.objects.filter(reference="CASE-C1").update(status=CaseStatus.CLOSED, closed_on=TODAY)
+    Episode.objects.filter(pk=ended.pk).update(end=date(2026, 11, 30))
+    owed = DueItem.objects.filter(episode=ended, due_on__lte=date(2026, 11, 30))
+    assert owed.exists() and items(status=DueStatus.OPEN).exists()
+    # The migration reads only the schema editor's connection (see test_due_item_history).
+    editor = SimpleNamespace(connection=connection)
+    migration.close(apps, editor)
+    history_rows = DueItem.history.count()
+    migration.close(apps, editor)  # again: nothing more
+    assert DueItem.history.count() == history_rows
+    assert set(items(due_on__lte=TODAY).values_list("status", flat=True)) == {DueStatus.MISSED}
+    assert set(items(due_on__gt=TODAY).values_list("status", flat=True)) == {DueStatus.CANCELLED}
+    assert set(owed.values_list("status", flat=True)) == {DueStatus.MISSED}
+    # Planned after the episode's end was last recorded: left for planning to judge, as the repair does.
+    assert DueItem.objects.filter(episode=ended, due_on__gt=date(2026, 11, 30), status=DueStatus.OPEN).exists()
+    row = items(due_on__lte=TODAY).first().history.order_by("-history_date", "-history_id").first()
+    assert (row.history_type, row.status, row.history_change_reason) == (
+        "~",
+        DueStatus.MISSED,
+        migration.REASONS["case_missed"],
+    )
+    row = owed.first().history.order_by("-history_date", "-history_id").first()
+    assert row.history_change_reason == migration.REASONS["episode_missed"]
