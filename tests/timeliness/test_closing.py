@@ -202,3 +202,42 @@ def test_the_migration_closes_the_items_of_closed_cases_and_ended_episodes_once_
     )
     row = owed.first().history.order_by("-history_date", "-history_id").first()
     assert row.history_change_reason == migration.REASONS["episode_missed"]
+
+
+def test_a_case_import_that_closes_a_case_closes_its_items_in_the_import(cast, looked_after, tmp_path):
+    from django.core.management import call_command
+
+    case = Case.objects.select_related("team", "allocated_worker", "chair", "iro").get(reference="CASE-C1")
+
+    def username(user):
+        return user.username if user else ""
+
+    row = [
+        case.reference,
+        case.child_name,
+        case.date_of_birth.isoformat(),
+        case.ethnicity,
+        case.faith,
+        case.language,
+        case.team.name,
+        username(case.allocated_worker),
+        username(case.chair),
+        username(case.iro),
+        "closed",
+        "2026-11-30",  # the import refuses a closing date after the real today
+        "",
+        "",
+        "",
+    ]
+    header = (
+        "reference,child_name,date_of_birth,ethnicity,faith,language,team,allocated_worker,chair,iro,"
+        "status,closed_on,episode_kind,episode_start,episode_end"
+    )
+    path = tmp_path / "closing.csv"
+    path.write_text(f"{header}\n{','.join(row)}\n", encoding="utf-8")
+    call_command("import_cases", str(path), stdout=io.StringIO(), user="qa.admin")
+    assert not items(status=DueStatus.OPEN).exists()
+    missed = items(status=DueStatus.MISSED).first()
+    last = missed.history.order_by("-history_date", "-history_id").first()
+    assert last.history_user == cast["qa.admin"]
+    assert last.history_change_reason.startswith("Case closed (Imported from ")
