@@ -297,8 +297,11 @@ class AuditRecordForm(forms.Form):
 class AuditStartForm(forms.Form):
     """Choose the subject of a new record: only what the user may choose is offered."""
 
-    def __init__(self, *args, process, cases, staff, carers=None, **kwargs):
+    def __init__(self, *args, process, cases, staff, carers=None, due_offer=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Started from a due item (audits.due_offers.DueOffer): its subject is the one to choose, and
+        # its due date is the record's (shown, not asked).
+        self.due_offer = due_offer
         kind = process.subject_kind
         if kind == "case":
             self.fields["case"] = forms.ModelChoiceField(
@@ -353,12 +356,29 @@ class AuditStartForm(forms.Form):
                     widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 4}),
                     error_messages={"required": "Give the reference of at least one case the review looked at"},
                 )
-        self.fields["due_on"] = GovDateField(
-            label="Date due (optional)", name="date due", required=False, help_text=DATE_HINT
-        )
+        if due_offer is None:
+            self.fields["due_on"] = GovDateField(
+                label="Date due (optional)", name="date due", required=False, help_text=DATE_HINT
+            )
         # One token per form shown (a callable initial is called each time): the draft keeps it, so
         # posting the same form again finds that draft (audits.services.audit_start).
         self.fields["start_token"] = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid4)
+
+    def clean(self):
+        data = super().clean()
+        offer = self.due_offer
+        if offer is not None:
+            case, staff_member = data.get("case"), data.get("staff_member")
+            if case is not None and case.pk != offer.case_id:
+                self.add_error(
+                    "case", "The due item is about another case: choose that case, or start from Record an audit"
+                )
+            if staff_member is not None and staff_member.pk != offer.staff_member_id:
+                self.add_error(
+                    "staff_member",
+                    "The due item is about someone else: choose them, or start from Record an audit",
+                )
+        return data
 
 
 class ModerationForm(forms.Form):

@@ -31,7 +31,7 @@ from audits.rules import (
     moderation_refusal,
 )
 from audits.selectors import action_owner_choices
-from audits.signals import audit_submitted
+from audits.signals import audit_started, audit_submitted
 from audits.staleness import StaleRecord, bump, is_identical_resubmit, lock_current
 from cases.models import Case
 from core.history import save_with_history
@@ -56,8 +56,12 @@ def audit_start(
     case_references: str | list[str] = "",
     due_on=None,
     start_token: UUID | None = None,
+    due_item_id: int | None = None,
 ) -> Audit:
     """Create a draft audit of `process` with an empty finding per required outcome.
+
+    `due_item_id`: the due item it was started from (checked by the view through audits.due_offers);
+    the apps above tie that item to the draft in this transaction (the audit_started signal).
 
     `start_token` is the start form's one-time token: the same form posted again (a double click, a
     resent request) returns the draft the first post made, whether that post has committed already
@@ -129,6 +133,8 @@ def audit_start(
         save_with_history(ConferenceRecord(audit=audit), actor=actor, validate=False)
     elif process.record_form == "visit":
         save_with_history(VisitRecord(audit=audit), actor=actor, validate=False)
+    if due_item_id is not None:
+        audit_started.send(sender=Audit, audit_id=audit.pk, due_item_id=due_item_id, actor=actor)
     return audit
 
 

@@ -11,13 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audits.choices import PROCESS_NOTES, AuditStatus
+from audits.due_offers import due_offer
 from audits.filtersets import AuditFilterSet
 from audits.forms import AuditRecordForm, AuditStartForm, ModerationForm
 from audits.models import Action, Audit
@@ -108,6 +109,18 @@ def audit_start_view(request, key):
     if offered_carer is not None:
         # A carer offered from a due item: in scope like any other, or not found.
         initial["foster_carer"] = get_object_or_404(carers, pk=offered_carer)
+    offer = None
+    due_pk = query_number(request.GET.get("due"), minimum=1)
+    if due_pk is not None:
+        # "Record it": an open item of this process that the user may see, about the case offered (if
+        # any); anything else is no item of theirs (404). The item's case is offered like any other.
+        offer = due_offer(user=request.user, process=process, pk=due_pk)
+        if offer is None or (offered is not None and offer.case_id != offered):
+            raise Http404
+        if offer.case_id is not None:
+            initial["case"] = get_object_or_404(cases, pk=offer.case_id)
+        if offer.staff_member_id is not None:
+            initial["staff_member"] = offer.staff_member_id
     form = AuditStartForm(
         request.POST or None,
         initial=initial,
@@ -115,6 +128,7 @@ def audit_start_view(request, key):
         cases=cases,
         staff=staff_choices(request.user),
         carers=carers,
+        due_offer=offer,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -127,8 +141,9 @@ def audit_start_view(request, key):
                 foster_carer=data.get("foster_carer"),
                 subject_label=data.get("subject_label", ""),
                 case_references=data.get("case_references", ""),
-                due_on=data.get("due_on"),
+                due_on=offer.due_on if offer else data.get("due_on"),
                 start_token=data.get("start_token"),
+                due_item_id=offer.pk if offer else None,
             )
         except ValidationError as error:
             _add_start_errors(form, error)
@@ -136,7 +151,7 @@ def audit_start_view(request, key):
             messages.success(request, "Draft started. Save it as you go; submit it when it is complete.")
             return redirect("audits:audit_edit", pk=audit.pk)
     status = 400 if form.errors else 200
-    context = {"process": process, "form": form, "process_note": PROCESS_NOTES.get(process.key)}
+    context = {"process": process, "form": form, "process_note": PROCESS_NOTES.get(process.key), "due_offer": offer}
     return render(request, "audits/audit_start.html", context, status=status)
 
 

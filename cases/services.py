@@ -21,7 +21,7 @@ from simple_history.utils import bulk_create_with_history
 from cases import signals
 from cases.assignments import live_on_q
 from cases.case_import import CaseImportError, case_import_plan
-from cases.choices import AccessAction, BreakGlassOutcome
+from cases.choices import AccessAction, BreakGlassOutcome, CaseStatus
 from cases.models import (
     AccessLogEntry,
     BreakGlassGrant,
@@ -105,7 +105,16 @@ def case_save(*, actor, case: Case, reason: str = "") -> Case:
     existing case changed hands, its work follows it (case_moves_announce) in this transaction."""
     move = _case_write(actor=actor, case=case, reason=reason, before=_stored_responsibility(case))
     case_moves_announce([move] if move else [], actor=actor, reason=reason)
+    case_closures_announce([case], actor=actor, reason=reason)
     return case
+
+
+def case_closures_announce(cases: list[Case], *, actor, reason: str) -> None:
+    """Tell the apps above, inside this transaction, which of these cases were saved closed: their open
+    due items close with them (missed, or cancelled if due after closed_on) before the COMMIT."""
+    closed = [case.pk for case in cases if case.status == CaseStatus.CLOSED]
+    if closed:
+        signals.case_closed.send(sender=Case, case_ids=closed, actor=actor, reason=reason)
 
 
 def case_moves_announce(moves: list, *, actor, reason: str) -> None:
@@ -248,7 +257,7 @@ def case_import_apply(*, actor, plan, progress=None):
     """
     plan = case_import_plan(plan.text, source=plan.source, lock=True)
     reason = f"Imported from {plan.source}"
-    moves = []
+    moves, saved = [], []
     total, done, reported = len(plan.changes), 0, 0
     new = [change for change in plan.changes if change.is_new]
     permission = view_case_permission()
@@ -271,6 +280,7 @@ def case_import_apply(*, actor, plan, progress=None):
             for name in change.fields:
                 setattr(case, name, change.values[name])
             move = _case_write(actor=actor, case=case, reason=reason, before=before)
+            saved.append(case)
             if move is not None:
                 moves.append(move)
         for kind, start, end in change.episodes_added:
@@ -292,6 +302,8 @@ def case_import_apply(*, actor, plan, progress=None):
         progress(total, total)
     # Once for the whole file: the receivers move every moved case's work in a few queries.
     case_moves_announce(moves, actor=actor, reason=reason)
+    # New cases need none: planning plans nothing for a closed case, so they have no items to close.
+    case_closures_announce(saved, actor=actor, reason=reason)
     return plan
 
 

@@ -1,7 +1,12 @@
 """Events of this app that the apps above act on (declared here, connected there: docs/architecture.md).
 
-episode_ended(episode_id): an episode's end was recorded and committed; timeliness cancels the items
-that fall after it.
+episode_ended(episode_id): an episode's end was recorded and committed; timeliness closes its open
+items (missed if due by the end, cancelled if due after it).
+
+case_closed(case_ids, actor, reason): a write saved these cases closed (closing them, or changing a
+closed case); receivers act on what is still open, so a send for a case closed long ago does nothing.
+Sent inside the transaction that closes them: their open due items close with them (missed or
+cancelled) before the COMMIT, so no page offers "Record it" on a closed case.
 
 case_responsibility_changed(moves, actor, reason): cases changed team or allocated worker, or someone
 was assigned to them or left (cases.CaseAssignment: the chair, the IRO, the PEP officer, ...).
@@ -15,6 +20,7 @@ from dataclasses import dataclass
 from django.dispatch import Signal
 
 episode_ended = Signal()
+case_closed = Signal()
 case_responsibility_changed = Signal()
 
 

@@ -74,7 +74,8 @@ class FindingRollup(models.Model):
 
 class DueRollup(models.Model):
     """Due items (not cancelled) by the month they fell due, process and team, judged on the refresh's
-    day: done on time, done late, overdue (open, past due) and pending (open, not yet due)."""
+    day: done on time, done late, overdue (open, past due), missed (never done before the case closed or
+    the episode ended: owed, so not on time) and pending (open, not yet due)."""
 
     month = models.DateField()
     process = models.ForeignKey("processes.Process", on_delete=models.DO_NOTHING, related_name="+")
@@ -82,6 +83,7 @@ class DueRollup(models.Model):
     on_time = models.PositiveIntegerField()
     late = models.PositiveIntegerField()
     overdue = models.PositiveIntegerField()
+    missed = models.PositiveIntegerField(default=0)
     pending = models.PositiveIntegerField()
 
     class Meta:

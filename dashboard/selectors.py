@@ -75,10 +75,14 @@ TIMELINESS_COLUMNS = [
     Column("on_time", "Done on time", "count"),
     Column("late", "Done late", "count"),
     Column("overdue", "Overdue", "count"),
+    Column("missed", "Not done (closed)", "count"),
     Column("rate", "On-time rate", "rate", part="on_time", whole="due"),
     Column("pending", "Not yet due", "count"),
 ]
-TIMELINESS_SUMS = [("due", ("on_time", "late", "overdue"))]
+# Missed items (never done before the case closed or the episode ended) were owed: they count as due,
+# and so against the on-time rate.
+DUE_PARTS = ("on_time", "late", "overdue", "missed")
+TIMELINESS_SUMS = [("due", DUE_PARTS)]
 DIMENSIONS = {
     # key: (group by, label of a group, heading)
     "area": (("process__area__number", "process__area__title"), lambda r: r["process__area__title"], "Area"),
@@ -96,12 +100,12 @@ def timeliness_table(scope, filters, dimension: str) -> Table:
     groups = (
         _scoped(DueRollup, scope, filters)
         .values(*group)
-        .annotate(on_time=Sum("on_time"), late=Sum("late"), overdue=Sum("overdue"), pending=Sum("pending"))
+        .annotate(**{part: Sum(part) for part in DUE_PARTS}, pending=Sum("pending"))
         .order_by(*group)
     )
     rows = []
     for group_row in groups:
-        due = group_row["on_time"] + group_row["late"] + group_row["overdue"]
+        due = sum(group_row[part] for part in DUE_PARTS)
         rows.append(
             {
                 "name": label(group_row),
@@ -109,6 +113,7 @@ def timeliness_table(scope, filters, dimension: str) -> Table:
                 "on_time": group_row["on_time"],
                 "late": group_row["late"],
                 "overdue": group_row["overdue"],
+                "missed": group_row["missed"],
                 "rate": Rate(group_row["on_time"], due),
                 "pending": group_row["pending"],
             }
@@ -314,7 +319,7 @@ def trends_table(scope, filters) -> Table:
         row["month"]: row
         for row in _scoped(DueRollup, scope, filters)
         .values("month")
-        .annotate(on_time=Sum("on_time"), late=Sum("late"), overdue=Sum("overdue"))
+        .annotate(**{part: Sum(part) for part in DUE_PARTS})
     }
     audits = {
         row["month"]: row
@@ -325,13 +330,14 @@ def trends_table(scope, filters) -> Table:
     findings = {row["month"]: row for row in _judgement_sums(_scoped(FindingRollup, scope, filters).values("month"))}
     rows = []
     for month in filters.months:
-        d = due.get(month, {"on_time": 0, "late": 0, "overdue": 0})
+        d = due.get(month, dict.fromkeys(DUE_PARTS, 0))
         a = audits.get(month, {"audits": 0, "moderated": 0, "agreed": 0})
         f = findings.get(month, {"met": 0, "partly_met": 0, "not_met": 0})
         counts = {
             "on_time": d["on_time"],
             "late": d["late"],
             "overdue": d["overdue"],
+            "missed": d["missed"],
             "audits": a["audits"],
             "moderated": a["moderated"],
             "agreed": a["agreed"],
@@ -355,7 +361,7 @@ def trends_table(scope, filters) -> Table:
             Column("agreement_rate", "Moderation agreement", "rate", part="agreed", whole="moderated"),
         ],
         rows,
-        sums=[("due", ("on_time", "late", "overdue"))],
+        sums=[("due", DUE_PARTS)],
         column_totals=("due", *TREND_COUNTS),
         # The headline's totals: the period's months summed, protected with the months they sum.
         footer=period,
@@ -363,11 +369,11 @@ def trends_table(scope, filters) -> Table:
     )
 
 
-TREND_COUNTS = ("on_time", "late", "overdue", "audits", "moderated", "agreed", "met", "judged")
+TREND_COUNTS = ("on_time", "late", "overdue", "missed", "audits", "moderated", "agreed", "met", "judged")
 
 
 def _trend_figures(counts: dict) -> dict:
-    due = counts["on_time"] + counts["late"] + counts["overdue"]
+    due = sum(counts[part] for part in DUE_PARTS)
     return {
         **counts,
         "due": due,

@@ -115,6 +115,7 @@ def _due_groups(today: date) -> QuerySet:
             on_time=Count("pk", filter=done & Q(completed_on__lte=F("due_on"))),
             late=Count("pk", filter=done & Q(completed_on__gt=F("due_on"))),
             overdue=Count("pk", filter=is_open & Q(due_on__lt=today)),
+            missed=Count("pk", filter=Q(status=DueStatus.MISSED)),
             pending=Count("pk", filter=is_open & Q(due_on__gte=today)),
         )
     )

@@ -33,12 +33,31 @@ def bank_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
 
 
+@lru_cache(maxsize=64)
+def _holiday_names(year: int) -> dict[date, str]:
+    return dict(holidays.country_holidays("GB", subdiv="ENG", years=year))
+
+
 # Kept for callers of the earlier private name.
 _bank_holidays = bank_holidays
 
 
 def is_working_day(day: date, closures: frozenset[date] = NO_CLOSURES) -> bool:
     return day.weekday() < 5 and day not in bank_holidays(day.year) and day not in closures
+
+
+def non_working_reason(day: date, closures: frozenset[date] = NO_CLOSURES) -> str | None:
+    """Why `day` is no working day ("Falls on a Sunday", "Falls on a bank holiday: Boxing Day", "Falls on
+    a closure day"), or None on a working day. For flagging a calendar-day due date, which does not move
+    (a statutory "within 3 months" ends on its date): the flag warns that nobody may be at work."""
+    name = _holiday_names(day.year).get(day)
+    if name:
+        return f"Falls on a bank holiday: {name}"
+    if day.weekday() >= 5:
+        return f"Falls on a {day:%A}"
+    if day in closures:
+        return "Falls on a closure day"
+    return None
 
 
 def add_working_days(start: date, count: int, closures: frozenset[date] = NO_CLOSURES) -> date:

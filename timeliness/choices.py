@@ -13,7 +13,8 @@ class DueStatus(models.TextChoices):
     OPEN = "open", "Open"
     DONE = "done", "Done"
     CANCELLED = "cancelled", "Cancelled"
-    # Owed and never done before its case, episode or placement closed: counts as not on time.
+    # Owed and never done before its case closed or its episode ended: closed, but not on time (unlike
+    # cancelled, which was never owed: due after the closure).
     MISSED = "missed", "Not done (closed)"
 
 

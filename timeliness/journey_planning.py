@@ -176,8 +176,8 @@ class _Context:
 
         rows = []
         for key, (case_id, process_id, occurrence) in wanted.items():
-            if key in existing:
-                continue
+            if key in existing or journeys[case_id].closed_on is not None:
+                continue  # planned already; or the case is closed, and a closed case is owed nothing new
             owner = owner_on_case(people[case_id], self.owing[process_id], self.role_ids)
             rows.append(
                 (

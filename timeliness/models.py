@@ -71,6 +71,12 @@ class DueItem(BaseModel):
     # What met it when no record made in the portal did: a fact from the case system ("visit 12").
     # A database default: planning inserts rows with its own SQL (timeliness.item_history).
     met_by = models.CharField(max_length=40, blank=True, default="", db_default="")
+    # The draft started from this item ("Record it"): submitting that record meets this item, not the
+    # earliest open one (planning.due_items_satisfy). Kept here, not on Audit, since audits sit below
+    # timeliness and must not know due items.
+    started_record = models.ForeignKey(
+        "audits.Audit", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
     sample_draw = models.ForeignKey(
         "SampleDraw", on_delete=models.PROTECT, null=True, blank=True, related_name="due_items", db_index=False
     )
@@ -102,6 +108,11 @@ class DueItem(BaseModel):
                 fields=["satisfied_by"],
                 name="audits_dueitem_satisfied_by",
                 condition=models.Q(satisfied_by__isnull=False),
+            ),
+            models.Index(
+                fields=["started_record"],
+                name="timeliness_dueitem_started",
+                condition=models.Q(started_record__isnull=False),
             ),
             models.Index(
                 fields=["sample_draw"], name="audits_dueitem_sample_draw", condition=models.Q(sample_draw__isnull=False)

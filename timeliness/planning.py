@@ -32,6 +32,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from audits.choices import AuditStatus
 from audits.models import Audit
 from cases.assignments import holders
+from cases.choices import CaseStatus
 from cases.models import Episode
 from core.history import save_with_history
 from processes.fixture_schema import is_journey_rule
@@ -153,6 +154,8 @@ def plan_due_items(*, today: date, horizon_days: int = 90, actor=None, stats: Pl
         while True:
             episodes = list(
                 Episode.objects.filter(pk__gt=last_id, kind__in=list(by_kind))
+                # A closed case owes nothing more: its items were closed with it (due_items_close_for_cases).
+                .exclude(case__status=CaseStatus.CLOSED)
                 .order_by("pk")
                 .values_list(*fields)[:EPISODE_BATCH]
             )
@@ -339,8 +342,10 @@ def _row(item: DueItem) -> tuple:
 
 @transaction.atomic
 def due_items_satisfy(*, audit: Audit, actor=None) -> DueItem | None:
-    """Mark the earliest open item of the audit's process and subject done (on time or late), then
-    plan the items the record starts. Returns the item met, if any."""
+    """Mark the audit's item done (on time or late): the one it was started from if still open, else the
+    earliest open item of its process and subject, else one its case's closure or its episode's end
+    left missed on or after the day the record was held. Then plan the items the record starts.
+    Returns the item met, if any."""
     audit = Audit.objects.select_related(
         "process",
         "process__next_review_of",
@@ -364,11 +369,24 @@ def due_items_satisfy(*, audit: Audit, actor=None) -> DueItem | None:
         if DueItem.objects.filter(satisfied_by=audit).exists():
             met = None  # already met by this record (a retried task)
         else:
-            open_items = DueItem.objects.filter(process_id__in=act, status=DueStatus.OPEN)
-            open_items = open_items.filter(
-                case_id=audit.case_id, staff_member_id=audit.staff_member_id, foster_carer_id=audit.foster_carer_id
+            subject = DueItem.objects.filter(
+                process_id__in=act,
+                case_id=audit.case_id,
+                staff_member_id=audit.staff_member_id,
+                foster_carer_id=audit.foster_carer_id,
             )
-            met = open_items.select_for_update().order_by("due_on", "pk").first()
+            open_items = subject.filter(status=DueStatus.OPEN).select_for_update(of=("self",))
+            # The item the record was started from ("Record it"), else the earliest open one, else one
+            # closed as missed although this record was held by the closing day (recorded late).
+            met = (
+                open_items.filter(started_record=audit).first()
+                or open_items.order_by("due_on", "pk").first()
+                or subject.filter(status=DueStatus.MISSED)
+                .filter(Q(episode__end__gte=audit.held_on) | Q(case__closed_on__gte=audit.held_on))
+                .select_for_update(of=("self",))
+                .order_by("due_on", "pk")
+                .first()
+            )
             if met is not None:
                 met.status, met.satisfied_by, met.completed_on = DueStatus.DONE, audit, audit.held_on
                 save_with_history(met, actor=actor, reason=f"Met by record {audit.pk}", validate=False)
@@ -408,19 +426,70 @@ def due_items_cancel_after(*, episode: Episode, actor=None, planned_before=None)
 
 
 #
+# Closing: what a case's closure or an episode's end leaves open
+#
+
+
+def _close_open_items(items, *, why: str, actor=None) -> int:
+    """Close the open items of `items` (a queryset annotated with `closing_on`, the day their case closed
+    or episode ended): due after that day, cancelled (never owed); due on or before it, missed (owed and
+    not done by then). Each gets a "~" history row saying which and why. Read and written INSERT_BATCH at
+    a time, locked, so a first repair over years of ended episodes stays within memory."""
+    closed, last_pk = 0, 0
+    while True:
+        batch = list(
+            items.filter(status=DueStatus.OPEN, pk__gt=last_pk)
+            .order_by("pk")
+            .select_for_update(of=("self",))[:INSERT_BATCH]
+        )
+        if not batch:
+            return closed
+        last_pk = batch[-1].pk
+        for item in batch:
+            on = f"{why} on {item.closing_on:%d/%m/%Y}"
+            if item.due_on > item.closing_on:
+                item.status, item._change_reason = DueStatus.CANCELLED, f"{on}, before it fell due"
+            else:
+                item.status, item._change_reason = DueStatus.MISSED, f"{on}; it was not done by then"
+        closed += due_items_change(batch, fields=["status"], actor=actor, reason=why)
+
+
+@transaction.atomic
+def due_items_close_for_episode(*, episode: Episode, actor=None, planned_before=None) -> int:
+    """An episode ended: its open rule items due on or before the end were missed, those due after it are
+    cancelled (due_items_cancel_after, with its `planned_before`). Returns how many were closed."""
+    if episode.end is None:
+        return 0
+    missed = DueItem.objects.filter(episode=episode, source=DueSource.RULE, due_on__lte=episode.end)
+    closed = _close_open_items(missed.annotate(closing_on=F("episode__end")), why="Episode ended", actor=actor)
+    return closed + due_items_cancel_after(episode=episode, actor=actor, planned_before=planned_before)
+
+
+@transaction.atomic
+def due_items_close_for_cases(*, case_ids, actor=None, reason: str = "") -> int:
+    """These cases closed (those of them still closed): every open item of theirs, of any source, is
+    closed as their closed_on leaves it (_close_open_items), in the caller's transaction. Returns how many."""
+    why = f"Case closed ({reason})" if reason else "Case closed"
+    items = DueItem.objects.filter(case_id__in=list(case_ids), case__status=CaseStatus.CLOSED)
+    return _close_open_items(items.annotate(closing_on=F("case__closed_on")), why=why, actor=actor)
+
+
+#
 # Repair: what a lost task left undone
 #
 
 
 def repair_due_items(*, actor=None) -> tuple[int, int]:
-    """Do what a submission or an episode's end should have done and did not (a task lost while the
-    broker was down, a worker killed before an upgrade): meet the open items whose satisfying record
-    exists, and cancel the items an ended episode left open. Returns (items met, items cancelled).
+    """Do what a submission, an episode's end or a case's closure should have done and did not (a task
+    lost while the broker was down, a worker killed before an upgrade): meet the open items whose
+    satisfying record exists, and close the items an ended episode or a closed case left open (missed
+    or cancelled: _close_open_items). Returns (items met, items closed).
 
     A record meets an item only if the item was open when the record was submitted (created no later),
     as due_items_satisfy would have then: a record never meets an occurrence planned after it. An
     episode's items are cancelled only if they were planned before its end was recorded (its last
-    change), as cancel_after_episode_end would have then. Both reads use the indexes planning uses,
+    change), as cancel_after_episode_end would have then; its items due by its end are missed whenever
+    they were planned (they fell within the episode). The reads use the indexes planning uses,
     and nothing is done twice: a second run finds nothing."""
     open_then = DueItem.objects.filter(
         process=OuterRef("process"), status=DueStatus.OPEN, created_at__lte=OuterRef("submitted_at")
@@ -437,6 +506,11 @@ def repair_due_items(*, actor=None) -> tuple[int, int]:
     met = 0
     for audit in unmet.order_by("submitted_at", "pk").iterator(chunk_size=500):
         met += due_items_satisfy(audit=audit, actor=actor) is not None
+    # Missed: the open items an ended episode owed by its end, in one pass however many episodes.
+    owed = DueItem.objects.filter(source=DueSource.RULE, episode__end__isnull=False, due_on__lte=F("episode__end"))
+    closed = _close_open_items(
+        owed.annotate(closing_on=F("episode__end")), why=f"Episode ended ({REPAIR_REASON})", actor=actor
+    )
     left_open = DueItem.objects.filter(
         source=DueSource.RULE,
         status=DueStatus.OPEN,
@@ -444,7 +518,14 @@ def repair_due_items(*, actor=None) -> tuple[int, int]:
         due_on__gt=F("episode__end"),
         created_at__lte=F("episode__updated_at"),
     )
-    cancelled = 0
     for episode in Episode.objects.filter(pk__in=left_open.values("episode_id")).order_by("pk").iterator():
-        cancelled += due_items_cancel_after(episode=episode, actor=actor, planned_before=episode.updated_at)
-    return met, cancelled
+        closed += due_items_cancel_after(episode=episode, actor=actor, planned_before=episode.updated_at)
+    # A closed case's items (its closure's signal lost, or the case closed before this rule existed).
+    on_closed = DueItem.objects.filter(status=DueStatus.OPEN, case__status=CaseStatus.CLOSED).order_by()
+    case_ids = set(on_closed.values_list("case_id", flat=True).distinct())
+    if case_ids:
+        closed += due_items_close_for_cases(case_ids=case_ids, actor=actor, reason=REPAIR_REASON)
+    return met, closed
+
+
+REPAIR_REASON = "repaired by plan_due_items"

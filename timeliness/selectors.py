@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from audits.due_offers import DueOffer
 from cases.scope import case_in_scope_q, due_items_rule, managed_teams_q
 from timeliness.choices import DueStatus
 from timeliness.filtersets import escalated_to
@@ -24,10 +25,22 @@ def due_items_for(user):
 
 
 def record_url(item: DueItem) -> str:
+    """The start page, with the item (the draft is tied to it and carries its due date) and its case."""
     url = reverse("audits:audit_start", kwargs={"key": item.process.key})
     if item.foster_carer_id:
-        return f"{url}?foster_carer={item.foster_carer_id}"
-    return f"{url}?case={item.case_id}" if item.case_id else url
+        return f"{url}?foster_carer={item.foster_carer_id}&due={item.pk}"
+    return f"{url}?case={item.case_id}&due={item.pk}" if item.case_id else f"{url}?due={item.pk}"
+
+
+def due_offer_for(*, user, process, pk: int) -> DueOffer | None:
+    """The open item `pk` of `process` if the user may see it (audits.due_offers' resolver)."""
+    row = (
+        due_items_for(user)
+        .filter(pk=pk, process=process, status=DueStatus.OPEN)
+        .values_list("pk", "due_on", "case_id", "staff_member_id")
+        .first()
+    )
+    return DueOffer(*row) if row else None
 
 
 def subject_of(item: DueItem) -> str:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from audits.models import Audit
 from cases.models import Episode
 from cases.services import assignment_grants_resync
-from timeliness.planning import due_items_cancel_after, due_items_satisfy, plan_due_items
+from timeliness.planning import due_items_close_for_episode, due_items_satisfy, plan_due_items
 from timeliness.reminders import send_reminders
 from timeliness.samples import draw_samples, previous_month
 
@@ -23,9 +23,10 @@ def plan_after_submit(self, audit_id: int) -> None:
 
 @shared_task(bind=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def cancel_after_episode_end(self, episode_id: int) -> None:
+    """An episode ended: its items due by the end were missed, those after it are cancelled."""
     episode = Episode.objects.filter(pk=episode_id).first()
     if episode is not None:
-        due_items_cancel_after(episode=episode)
+        due_items_close_for_episode(episode=episode)
 
 
 @shared_task(bind=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)

@@ -13,6 +13,7 @@ from cases.models import Case
 from dashboard.forms import resolve_period
 from dashboard.scope import DashboardScope, dashboard_scope
 from dashboard.selectors import dashboard_tables, headline, never_audited_table
+from dashboard.services import rollup_refresh
 from dashboard.tables import SUPPRESSED_COUNT, SUPPRESSED_RATE, Rate, display
 from processes.models import RequiredOutcome
 from processes.timescales import add_months
@@ -37,9 +38,24 @@ def test_timeliness_by_team_agrees_with_due_items_counted_directly(cast, data):
         on_time = items.filter(status=DueStatus.DONE, completed_on__lte=F("due_on")).count()
         late = items.filter(status=DueStatus.DONE, completed_on__gt=F("due_on")).count()
         overdue = items.filter(status=DueStatus.OPEN, due_on__lt=TODAY).count()
-        assert (row["on_time"], row["late"], row["overdue"]) == (on_time, late, overdue), row["name"]
+        missed = items.filter(status=DueStatus.MISSED).count()
+        assert (row["on_time"], row["late"], row["overdue"], row["missed"]) == (on_time, late, overdue, missed)
         assert row["pending"] == items.filter(status=DueStatus.OPEN, due_on__gte=TODAY).count()
-        assert row["rate"] == Rate(on_time, on_time + late + overdue)
+        assert row["rate"] == Rate(on_time, on_time + late + overdue + missed)
+
+
+def test_an_item_missed_when_its_case_closed_counts_as_due_and_not_on_time(cast, data):
+    filters = service_filters()
+    before = {row["name"]: row for row in dashboard_tables(DashboardScope("service"), filters)["timeliness_team"].rows}
+    overdue = DueItem.objects.filter(**in_period(filters, "due_on")).filter(status=DueStatus.OPEN, due_on__lt=TODAY)
+    item = overdue.select_related("team").first()
+    assert item is not None, "the test data has overdue items"
+    DueItem.objects.filter(pk=item.pk).update(status=DueStatus.MISSED)
+    rollup_refresh(today=TODAY)
+    after = {row["name"]: row for row in dashboard_tables(DashboardScope("service"), filters)["timeliness_team"].rows}
+    was, now = before[item.team.name], after[item.team.name]
+    assert (now["overdue"], now["missed"]) == (was["overdue"] - 1, was["missed"] + 1)
+    assert now["due"] == was["due"] and now["rate"] == was["rate"]  # owed all the same, and not on time
 
 
 def test_timeliness_by_area_and_process_add_up_to_the_same_items(cast, data):

@@ -15,6 +15,7 @@ from processes.timescales import (
     bank_holidays,
     is_working_day,
     next_due_after,
+    non_working_reason,
     working_days_between,
 )
 
@@ -192,3 +193,32 @@ def test_next_due_after_gives_none_when_a_rule_that_does_not_repeat_runs_out():
 def test_next_due_after_steps_over_closure_days():
     rule = {"intervals": ["15 working days"], "repeats": False}
     assert next_due_after(rule, date(2027, 3, 22), 0, frozenset({date(2027, 4, 13)})) == date(2027, 4, 15)
+
+
+#
+# non_working_reason (the flag on a calendar-day due date)
+#
+
+
+def test_a_due_date_on_a_weekend_says_which_day():
+    assert non_working_reason(date(2027, 10, 30)) == "Falls on a Saturday"  # 30 July + 3 months
+    assert non_working_reason(date(2026, 12, 20)) == "Falls on a Sunday"
+
+
+def test_a_due_date_on_a_bank_holiday_names_it():
+    assert non_working_reason(date(2026, 12, 25)) == "Falls on a bank holiday: Christmas Day"  # 18 Dec + 1 week
+    assert non_working_reason(date(2027, 3, 29)) == "Falls on a bank holiday: Easter Monday"
+    # Boxing Day 2026 is a Saturday: the Monday after is the substitute holiday, and is named as one.
+    assert non_working_reason(date(2026, 12, 28)) == "Falls on a bank holiday: Boxing Day (observed)"
+
+
+def test_a_due_date_on_a_closure_day_says_so_and_a_working_day_has_no_flag():
+    closures = frozenset({date(2026, 12, 29)})
+    assert non_working_reason(date(2026, 12, 29), closures) == "Falls on a closure day"
+    assert non_working_reason(date(2026, 12, 29)) is None
+    assert non_working_reason(date(2026, 12, 21)) is None  # a Monday
+
+
+@given(st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31)))
+def test_a_day_is_flagged_exactly_when_it_is_no_working_day(day):
+    assert (non_working_reason(day) is None) == is_working_day(day)

@@ -77,7 +77,9 @@ def test_the_home_page_shows_the_users_due_items_with_a_link_to_record_them(clie
     assert items and all(item.responsible == planned["sw.assessment"] for item in items)
     assert [item.due_on for item in items] == sorted(item.due_on for item in items)
     case = planned.cases["assessment"]
-    assert f'href="/audits/new/voice-child-protection-visits/?case={case.pk}"' in response.content.decode()
+    visit = next(item for item in items if item.process.key == "voice-child-protection-visits")
+    link = f'href="/audits/new/voice-child-protection-visits/?case={case.pk}&amp;due={visit.pk}"'
+    assert link in response.content.decode()
     assert response.context["team_due"] is None
 
 
