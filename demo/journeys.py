@@ -19,8 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from simple_history.utils import bulk_create_with_history
+
 from cases.choices import EpisodeKind
-from cases.models import Case, Episode
+from cases.models import Case, CaseAssignment, Episode
 from cases.services import AssignmentRow, assignments_apply
 from journeys.choices import CareLeaverCategory, LegalStatusKind, MeetingKind, StrategyOutcome
 from journeys.models import (
@@ -324,3 +326,41 @@ def _accommodation(rng, plan, case_id, span: Span, stop: date, reviews: list[dat
         return min(due, review) if review else due
 
     _seen_visits(rng, visit, acts(rng, start=start, stop=stop, next_due=next_visit))
+
+
+def journeys_bulk_create(rng, cases, episodes, *, assignees: dict, role_ids: dict, today: date, history: dict):
+    """demo.synthetic's journeys: each case's as journey_plan draws it, and its assignments (to one of
+    `assignees[role key]`, by case id), written in bulk with their history rows (`history`: the keyword
+    arguments of bulk_create_with_history), as facts_record and assignments_apply would write them.
+    Returns (facts, assignments) written."""
+    spans: dict[int, list[Span]] = {case.pk: [] for case in cases}
+    for episode in episodes:
+        spans[episode.case_id].append(Span(episode.pk, episode.start, episode.end, episode.kind))
+    facts: dict[type, list] = {}
+    assignments = []
+    for case in cases:
+        plan = journey_plan(
+            rng,
+            case_id=case.pk,
+            date_of_birth=case.date_of_birth,
+            episodes=sorted(spans[case.pk], key=lambda span: span.start),
+            today=today,
+            visitor_id=case.allocated_worker_id,
+        )
+        for fact in plan.facts:
+            facts.setdefault(type(fact), []).append(fact)
+        for role_key, start, end in plan.assignments:
+            people = assignees[role_key]
+            assignments.append(
+                CaseAssignment(
+                    case_id=case.pk,
+                    role_id=role_ids[role_key],
+                    user_id=people[case.pk % len(people)],
+                    start=start,
+                    end=end,
+                )
+            )
+    for model, rows in facts.items():
+        bulk_create_with_history(rows, model, **history | {"batch_size": 5_000})
+    bulk_create_with_history(assignments, CaseAssignment, **history | {"batch_size": 5_000})
+    return sum(len(rows) for rows in facts.values()), len(assignments)
