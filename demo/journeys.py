@@ -58,6 +58,7 @@ LATE_SHARE = 0.1  # a statutory act done after its due date
 NOT_SEEN_SHARE = 0.05  # a visit in which the child was not seen (meets nothing; another visit follows)
 ADOPTION_SHARE = 0.15  # looked-after children under ten whose plan is adoption
 NO_IRO_CASES = 2  # open looked-after children with no IRO assigned, so the manager's warning shows
+DETAINED_SHARE = 0.4  # of the eligible children still looked after (a handful in the demo)
 
 I = Interval.parse  # noqa: E741 (short: the intervals read as the regulations print them)
 WEEK, SIX_WEEKS, THREE_MONTHS, SIX_MONTHS = I("1 week"), I("6 weeks"), I("3 months"), I("6 months")
@@ -272,8 +273,8 @@ def _care_leaver(rng, plan, case_id, date_of_birth, episodes: list[Span], today:
     adviser's visits (Care Leavers Regulations reg 8). One or two are detained while looked after."""
     journey = Journey(case_id, date_of_birth, as_of=today, episodes=list(episodes))
     became = eligible_on(journey)
-    if became is None:
-        return
+    if became is None or became[0] >= today:
+        return  # never eligible, or not yet (a 16th birthday to come)
     eligible_day, _ = became
     later = [span for span in episodes if span.start >= became[1].start]
     ended = [span.end for span in later]
@@ -300,10 +301,10 @@ def _care_leaver(rng, plan, case_id, date_of_birth, episodes: list[Span], today:
         )
         if rng.random() < 0.45:
             _accommodation(rng, plan, case_id, span, min(span.end or stop, stop), reviews, visit)
-    elif became[1].end is None and rng.random() < 0.12:
+    elif became[1].end is None and rng.random() < DETAINED_SHARE:
         # Remanded or sentenced while looked after: visited within ten working days of being detained.
-        start = today - timedelta(days=rng.randint(40, 120))
-        if start > eligible_day:
+        start = max(today - timedelta(days=rng.randint(40, 120)), eligible_day + timedelta(days=1))
+        if start < today - timedelta(days=20):
             end = start + timedelta(days=rng.randint(14, 30))
             plan.facts.append(Detention(case_id=case_id, start=start, end=end if end < today else None))
             visit(add_interval(start, TEN_WORKING_DAYS) - timedelta(days=rng.randint(1, 8)))

@@ -171,7 +171,7 @@ def _moderate(rng: random.Random, moderator, audit: Audit) -> None:
 # A record made after its due date; and, of each child's run of an item owed, the latest one still not
 # done (the backlog a manager's home page shows).
 DUE_LATE_SHARE = 0.12
-DUE_BACKLOG_SHARE = 0.08
+DUE_BACKLOG_SHARE = 0.04
 
 
 def demo_due_records_load(*, users: dict, today: date) -> int:
