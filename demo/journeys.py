@@ -365,3 +365,14 @@ def journeys_bulk_create(rng, cases, episodes, *, assignees: dict, role_ids: dic
         bulk_create_with_history(rows, model, **history | {"batch_size": 5_000})
     bulk_create_with_history(assignments, CaseAssignment, **history | {"batch_size": 5_000})
     return sum(len(rows) for rows in facts.values()), len(assignments)
+
+
+def assigned_holders(reference_prefix: str, role_keys) -> dict[tuple[int, str], int]:
+    """{(case id, role key): user id} of the cases whose reference starts so: the latest assignment of
+    each role, live or ended (demo.synthetic's audits, recorded by the chair or IRO a case had)."""
+    rows = (
+        CaseAssignment.objects.filter(case__reference__startswith=reference_prefix, role__key__in=list(role_keys))
+        .order_by("start", "pk")
+        .values_list("case_id", "role__key", "user_id")
+    )
+    return {(case_id, role_key): user_id for case_id, role_key, user_id in rows}

@@ -31,7 +31,7 @@ from cases.choices import CaseStatus
 from cases.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, Episode
 from cases.services import view_case_permission
 from demo.data import CASE_AREAS, ETHNICITIES, FAITHS, LANGUAGES, catalogue_ensure, episodes_plan
-from demo.journeys import journeys_bulk_create
+from demo.journeys import assigned_holders, journeys_bulk_create
 from processes import roles
 from processes.models import Area, Process, RequiredOutcome, Role
 from processes.services import system_user
@@ -419,11 +419,13 @@ def _recording_context(actor, teams: int, seed: int) -> _Recording:
             if p.subject_kind == "service" and roles.HEAD_OF_SERVICE in {r.key for r in p.lead_roles.all()}
         ],
         outcomes=outcomes,
-        cases=list(
-            Case.objects.filter(reference__startswith=REFERENCE_PREFIX)
+        cases=[  # the chair and IRO as assigned (the latest of each)
+            (pk, team_id, worker_id, held.get((pk, roles.INDEPENDENT_CHAIR)), held.get((pk, roles.IRO)))
+            for held in [assigned_holders(REFERENCE_PREFIX, (roles.INDEPENDENT_CHAIR, roles.IRO))]
+            for pk, team_id, worker_id in Case.objects.filter(reference__startswith=REFERENCE_PREFIX)
             .order_by("pk")
-            .values_list("pk", "team_id", "allocated_worker_id", "chair_id", "iro_id")
-        ),
+            .values_list("pk", "team_id", "allocated_worker_id")
+        ],
         team_area=staff.areas,
         team_manager={team.pk: team.manager_id for team in Team.objects.filter(pk__in=staff.areas)},
         team_workers=staff.workers,
