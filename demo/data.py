@@ -23,23 +23,28 @@ from django.utils import timezone
 
 from cases.choices import CaseStatus, EpisodeKind
 from cases.models import Case, Episode
-from cases.services import assignment_end, assignment_start, case_save
+from cases.services import case_save
 from core.history import save_with_history
-from demo.records import demo_audits_load, demo_foster_carers_load
+from demo.journeys import demo_journeys_load
+from demo.records import demo_audits_load, demo_due_records_load, demo_foster_carers_load, demo_records_exist
 from processes.catalogue_files import read_paths
 from processes.models import Area, Role
 from processes.roles import (
+    AGENCY_DECISION_MAKER,
     FOSTERING_REVIEWING_OFFICER,
     HEAD_OF_SERVICE,
+    IDENTIFIED_COLLEAGUE,
     INDEPENDENT_CHAIR,
     IRO,
     PANEL_ADVISOR,
+    PEP_OFFICER,
     QA_ADMINISTRATOR,
     SCRUTINY_PANEL_MEMBER,
     SOCIAL_WORKER,
     TEAM_MANAGER,
 )
 from processes.services import catalogue_apply, roles_sync, system_user
+from timeliness.planning import plan_due_items
 from workforce.account_emails import account_email_confirmed
 from workforce.models import StaffProfile, Team
 from workforce.services import staff_profile_save, team_create, team_update
@@ -121,6 +126,11 @@ EXTRA_STAFF = (
         "fostering.officer", (FOSTERING_REVIEWING_OFFICER,), "Fostering Service Reviewing Officer", line_manager="hos"
     ),
     PersonSpec("panel.advisor", (PANEL_ADVISOR,), "Fostering Panel Advisor", line_manager="hos"),
+    # The people the case system assigns to a child beside the worker (demo.journeys): the virtual
+    # school's PEP officer, the agency decision maker for adoption, the YOS identified colleague.
+    PersonSpec("pep.officer", (PEP_OFFICER,), "Virtual School PEP Officer", line_manager="hos"),
+    PersonSpec("adm", (AGENCY_DECISION_MAKER,), "Agency Decision Maker", line_manager="hos"),
+    PersonSpec("ic.yos", (IDENTIFIED_COLLEAGUE,), "YOS Identified Colleague", YOS, "tm.yos"),
 )
 
 STAFF = DEMO_USERS + EXTRA_STAFF
@@ -184,6 +194,8 @@ class DemoResult:
     audits_recorded: int = 0
     foster_carers_created: int = 0
     carer_reviews_recorded: int = 0
+    facts_written: int = 0
+    assignments_written: int = 0
 
     def lines(self) -> list[str]:
         kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(self.episodes_by_kind.items()))
@@ -193,6 +205,7 @@ class DemoResult:
             f"users: {self.users_created} created, {self.users_updated} already there (password reset)",
             f"cases: {self.cases_created} created, {self.cases_existing} already there",
             f"episodes: {self.episodes_created} created" + (f" ({kinds})" if kinds else ""),
+            f"journeys: {self.facts_written} facts and {self.assignments_written} assignments written",
             f"audits: {self.audits_recorded} recorded"
             + ("" if self.audits_recorded else " (demo audits exist, or no cases)"),
             f"foster carers: {self.foster_carers_created} created, {self.carer_reviews_recorded} reviews recorded",
@@ -230,11 +243,19 @@ def demo_load(*, cases: int = DEFAULT_CASES, password: str = DEMO_PASSWORD_DEFAU
             result.cases_existing += 1
             continue
         _case_create(number, reference, today, fake, teams, workers, users, actor, result)
-    # A year of records on the cases, through the recording services (audits/demo_audits.py).
+    # The children's journeys and who holds each role for them, as the case system would send them.
+    result.facts_written, result.assignments_written = demo_journeys_load(actor=actor, users=users, today=today)
+    # A year of records on the cases, through the recording services (demo/records.py).
+    first_records = not demo_records_exist()
     result.audits_recorded = demo_audits_load(users=users, today=today)
     result.foster_carers_created, result.carer_reviews_recorded = demo_foster_carers_load(
         actor=actor, users=users, team=teams[CIC], today=today
     )
+    if first_records:
+        # Six months of the records the schedules ask for, mostly on time: planned first, as the nightly
+        # run would have, then recorded by whoever owes each.
+        plan_due_items(today=today, actor=actor)
+        result.audits_recorded += demo_due_records_load(users=users, today=today)
     return result
 
 
@@ -341,7 +362,6 @@ def _case_create(number, reference, today, fake, teams, workers, users, actor, r
     spec = rng.choices(TEAMS, weights=[t.weight for t in TEAMS])[0]
     closed = rng.random() < 0.15
     date_of_birth, episodes = episodes_plan(spec.area_key, rng, today, closed)
-    latest_kind = episodes[-1][0]
 
     case = Case(
         reference=reference,
@@ -360,14 +380,7 @@ def _case_create(number, reference, today, fake, teams, workers, users, actor, r
         save_with_history(Episode(case=case, kind=kind, start=start, end=end), actor=actor, reason=REASON)
         result.episodes_created += 1
         result.episodes_by_kind[kind] = result.episodes_by_kind.get(kind, 0) + 1
-    # The chair of a child on a plan, the IRO of a looked-after child: assigned from the latest episode's start.
-    assigned = {EpisodeKind.CHILD_PROTECTION_PLAN: INDEPENDENT_CHAIR, EpisodeKind.LOOKED_AFTER: IRO}.get(latest_kind)
-    if assigned is not None:
-        user = users["chair" if assigned == INDEPENDENT_CHAIR else "iro"]
-        role = Role.objects.get(key=assigned)
-        held = assignment_start(case=case, role=role, user=user, start=episodes[-1][1], actor=actor, reason=REASON)
-        if episodes[-1][2] is not None:  # the episode ended: so did the role
-            assignment_end(assignment=held, end=episodes[-1][2], actor=actor, reason=REASON)
+    # The chair, the IRO and the other assigned roles come with the journey (demo.journeys).
     result.cases_created += 1
     return case
 

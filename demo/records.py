@@ -11,6 +11,9 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
 from audits.choices import ConferenceDecision, Grade, Judgement
 from audits.models import Audit
 from audits.selectors import case_choices
@@ -19,6 +22,9 @@ from fostering.choices import ApprovalKind, CarerStatus
 from fostering.models import FosterCarer
 from fostering.services import foster_carer_save
 from processes.models import Process
+from timeliness.choices import DueStatus
+from timeliness.journey_planning import KEY_PREFIX as JOURNEY_KEY_PREFIX
+from timeliness.models import DueItem
 
 SEED = 2027
 # How far back the demo records go, in days, and the share that were recorded after their due date.
@@ -85,9 +91,13 @@ def _weighted(rng: random.Random, options):
     return rng.choices(values, weights=weights)[0]
 
 
+def demo_records_exist() -> bool:
+    return Audit.objects.filter(case__reference__startswith="DEMO-").exists()
+
+
 def demo_audits_load(*, users: dict, today: date) -> int:
     """Record the planned demo audits unless demo audits exist already. Returns how many were recorded."""
-    if Audit.objects.filter(case__reference__startswith="DEMO-").exists():
+    if demo_records_exist():
         return 0
     rng = random.Random(SEED)
     moderator = users["hos"]
@@ -109,10 +119,11 @@ def demo_audits_load(*, users: dict, today: date) -> int:
     return recorded
 
 
-def _record(rng: random.Random, process: Process, recorder, case, today: date) -> Audit:
-    held_on = today - timedelta(days=rng.randint(3, HISTORY_DAYS))
-    late = rng.random() < LATE_SHARE
-    due_on = held_on - timedelta(days=rng.randint(1, 15)) if late else held_on + timedelta(days=rng.randint(0, 10))
+def _record(rng: random.Random, process: Process, recorder, case, today: date, *, held_on=None, due_on=None) -> Audit:
+    if held_on is None:
+        held_on = today - timedelta(days=rng.randint(3, HISTORY_DAYS))
+        late = rng.random() < LATE_SHARE
+        due_on = held_on - timedelta(days=rng.randint(1, 15)) if late else held_on + timedelta(days=rng.randint(0, 10))
     audit = audit_start(actor=recorder, process=process, case=case, due_on=due_on)
     findings = {}
     for finding in audit.findings.all():
@@ -151,6 +162,53 @@ def _moderate(rng: random.Random, moderator, audit: Audit) -> None:
         grade=rng.choice(grades),
         reason="The evidence on file supports a different grade.",
     )
+
+
+#
+# The records the schedules owe: six months of them, mostly on time
+#
+
+# A record made after its due date; and, of each child's run of an item owed, the latest one still not
+# done (the backlog a manager's home page shows).
+DUE_LATE_SHARE = 0.12
+DUE_BACKLOG_SHARE = 0.04
+
+
+def demo_due_records_load(*, users: dict, today: date) -> int:
+    """Record the open items that fell due before today whose rule a record meets (the grid rules: core
+    groups, the manager's visit oversight, PEPs, assessments, ...), each by the person who owes it, as
+    they would have been over the six months: most by the due date, some late, and a child's latest one
+    now and then not yet. An item its owner cannot record (no lead role, or the child outside their
+    scope) stays open. Returns how many were recorded."""
+    rng = random.Random(SEED + 28)
+    open_items = (
+        DueItem.objects.filter(status=DueStatus.OPEN, case__isnull=False, due_on__lt=today, responsible__isnull=False)
+        .exclude(key__startswith=JOURNEY_KEY_PREFIX)
+        .select_related("process", "case", "responsible")
+        .order_by("case__reference", "process__key", "due_on", "pk")
+    )
+    runs: dict[tuple[int, int], list[DueItem]] = {}
+    for item in open_items:
+        runs.setdefault((item.case_id, item.process_id), []).append(item)
+    recorded = 0
+    for items in runs.values():
+        if rng.random() < DUE_BACKLOG_SHARE * len(items):
+            items = items[:-1]
+        for item in items:
+            late = rng.random() < DUE_LATE_SHARE
+            held_on = (
+                item.due_on + timedelta(days=rng.randint(1, 12))
+                if late
+                else item.due_on - timedelta(days=rng.randint(0, 6))
+            )
+            held_on = min(held_on, today - timedelta(days=1))
+            try:
+                with transaction.atomic():
+                    _record(rng, item.process, item.responsible, item.case, today, held_on=held_on, due_on=item.due_on)
+            except (PermissionDenied, ValidationError):
+                break  # not theirs to record (yet): the child's run stays open
+            recorded += 1
+    return recorded
 
 
 #

@@ -3,9 +3,11 @@ and audits of them (synthetic_audits_generate, for bench/audits.py).
 
 Unlike the demo data this skips the per-row services and writes in bulk, but it writes the same
 things those services would: each case and episode with its history row (simple-history's
-bulk_create_with_history), and the guardian object permissions case_access_sync would grant
-(the team's group, the allocated worker, the chair or IRO). So lists and scoping are measured on
-data shaped like real data. Every name is invented; references are "SYN-0000001".
+bulk_create_with_history), the guardian object permissions case_access_sync would grant
+(the team's group, the allocated worker), and each child's journey (demo.journeys: placements, visits,
+strategy discussions, conferences and reviews held, care-leaver status) with the people assigned to
+them (IRO, chair, PEP officer, ...). So lists, scoping and the journey planner are measured on data
+shaped like real data. Every name is invented; references are "SYN-0000001".
 
 Deterministic: the same seed on the same starting database gives the same rows. Each batch is its
 own transaction, so an interrupted run leaves whole batches; the next run carries on numbering.
@@ -25,10 +27,12 @@ from simple_history.utils import bulk_create_with_history
 
 from audits.choices import ActionStatus, AuditStatus, ConferenceDecision, Grade, Judgement
 from audits.models import Action, Audit, ConferenceRecord, Finding, Moderation, VisitRecord
-from cases.choices import CaseStatus, EpisodeKind
+from cases.assignments import live_on_q
+from cases.choices import CaseStatus
 from cases.models import Case, CaseAssignment, CaseGroupObjectPermission, CaseUserObjectPermission, Episode
 from cases.services import view_case_permission
 from demo.data import CASE_AREAS, ETHNICITIES, FAITHS, LANGUAGES, catalogue_ensure, episodes_plan
+from demo.journeys import journeys_bulk_create
 from processes import roles
 from processes.models import Area, Process, RequiredOutcome, Role
 from processes.services import system_user
@@ -79,10 +83,12 @@ class SyntheticResult:
     first_reference: str = ""
     last_reference: str = ""
     episodes_by_kind: dict[str, int] = field(default_factory=dict)
+    facts: int = 0  # the journeys' facts (placements, visits, meetings held, ...)
+    assignments: int = 0
 
     @property
     def rows(self) -> int:
-        return self.cases + self.episodes + self.history_rows + self.permission_rows
+        return self.cases + self.episodes + self.facts + self.assignments + self.history_rows + self.permission_rows
 
     @property
     def rows_per_second(self) -> float:
@@ -96,6 +102,8 @@ class _Staff:
     workers: dict[int, list[int]]  # team id -> user ids
     chairs: list[int]
     iros: list[int]
+    assignees: dict[str, list[int]] = field(default_factory=dict)  # role key -> user ids (demo.journeys' roles)
+    role_ids: dict[str, int] = field(default_factory=dict)
 
 
 def synthetic_generate(
@@ -208,8 +216,26 @@ def _staff_ensure(actor, team_count: int, seed: int, result: SyntheticResult) ->
         person(f"syn.iro.{n}", roles.IRO, "Independent Reviewing Officer", None, hos).pk
         for n in range(1, independent + 1)
     ]
+    assignees = {roles.INDEPENDENT_CHAIR: chairs, roles.IRO: iros}
+    for role_key, username, title in (
+        (roles.PEP_OFFICER, "syn.pep", "Virtual School PEP Officer"),
+        (roles.PANEL_ADVISOR, "syn.panel", "Panel Advisor"),
+        (roles.AGENCY_DECISION_MAKER, "syn.adm", "Agency Decision Maker"),
+    ):
+        assignees[role_key] = [
+            person(f"{username}.{n}", role_key, title, None, hos).pk for n in range(1, independent + 1)
+        ]
+    # The identified colleague works in the youth offending teams (a team-scoped role).
+    assignees[roles.IDENTIFIED_COLLEAGUE] = [
+        person(f"syn.ic.{index:02d}", roles.IDENTIFIED_COLLEAGUE, "Identified Colleague", team, team.manager).pk
+        for index, team in enumerate(teams, start=1)
+        if team.service_area.key == "youth-offending-service"
+    ] or chairs  # fewer than three teams: no youth offending team, and no youth justice order to assign
     team_areas = {team.pk: team.service_area.key for team in teams}
-    return _Staff(teams=teams, areas=team_areas, workers=workers, chairs=chairs, iros=iros)
+    role_ids = dict(Role.objects.filter(key__in=assignees).values_list("key", "pk"))
+    return _Staff(
+        teams=teams, areas=team_areas, workers=workers, chairs=chairs, iros=iros, assignees=assignees, role_ids=role_ids
+    )
 
 
 #
@@ -235,13 +261,11 @@ def _batch_create(first, size, staff: _Staff, permission_id, seed, today, actor,
     faiths = rng.choices(*FAITH_CHOICES, k=size)
     languages = rng.choices(*LANGUAGE_CHOICES, k=size)
 
-    cases, plans, assigned = [], [], []
-    role_ids = dict(Role.objects.filter(key__in=[roles.INDEPENDENT_CHAIR, roles.IRO]).values_list("key", "pk"))
+    cases, plans = [], []
     for offset in range(size):
         team = teams[rng.randrange(len(teams))]
         closed = rng.random() < CLOSED_SHARE
         date_of_birth, plan = episodes_plan(staff.areas[team.pk], rng, today, closed)
-        latest = plan[-1][0]
         cases.append(
             Case(
                 reference=_reference(first + offset),
@@ -256,27 +280,13 @@ def _batch_create(first, size, staff: _Staff, permission_id, seed, today, actor,
                 closed_on=plan[-1][2] if closed else None,
             )
         )
-        # The chair of a child on a plan, the IRO of a looked-after child, over the latest episode.
-        if latest == EpisodeKind.CHILD_PROTECTION_PLAN:
-            assigned.append((roles.INDEPENDENT_CHAIR, rng.choice(staff.chairs), plan[-1][1], plan[-1][2]))
-        elif latest == EpisodeKind.LOOKED_AFTER:
-            assigned.append((roles.IRO, rng.choice(staff.iros), plan[-1][1], plan[-1][2]))
-        else:
-            assigned.append(None)
         plans.append(plan)
     history = dict(default_user=actor, default_change_reason=REASON, default_date=now, batch_size=size)
     bulk_create_with_history(cases, Case, **history)
 
-    episodes, assignments, group_grants, user_grants = [], [], [], []
-    for case, plan, held in zip(cases, plans, assigned, strict=True):
+    episodes, group_grants, user_grants = [], [], []
+    for case, plan in zip(cases, plans, strict=True):
         people = {case.allocated_worker_id}
-        if held is not None:
-            key, user_id, start, end = held
-            assignments.append(
-                CaseAssignment(case_id=case.pk, role_id=role_ids[key], user_id=user_id, start=start, end=end)
-            )
-            if end is None or end >= today:
-                people.add(user_id)
         for kind, start, end in plan:
             episodes.append(Episode(case_id=case.pk, kind=kind, start=start, end=end))
             result.episodes_by_kind[kind] = result.episodes_by_kind.get(kind, 0) + 1
@@ -291,14 +301,28 @@ def _batch_create(first, size, staff: _Staff, permission_id, seed, today, actor,
                 CaseUserObjectPermission(content_object_id=case.pk, user_id=user_id, permission_id=permission_id)
             )
     bulk_create_with_history(episodes, Episode, **history | {"batch_size": len(episodes)})
-    if assignments:
-        bulk_create_with_history(assignments, CaseAssignment, **history | {"batch_size": len(assignments)})
     CaseGroupObjectPermission.objects.bulk_create(group_grants, batch_size=size)
+    facts, assignments = journeys_bulk_create(
+        rng, cases, episodes, assignees=staff.assignees, role_ids=staff.role_ids, today=today, history=history
+    )
+    # Everyone assigned to a child today holds its view grant (cases.services.case_grantees), as the
+    # allocated worker does.
+    live = CaseAssignment.objects.filter(case__in=cases).filter(live_on_q(today))
+    granted = {(grant.content_object_id, grant.user_id) for grant in user_grants}
+    for case_id, user_id in live.values_list("case_id", "user_id").distinct():
+        if (case_id, user_id) not in granted:
+            granted.add((case_id, user_id))
+            user_grants.append(
+                CaseUserObjectPermission(content_object_id=case_id, user_id=user_id, permission_id=permission_id)
+            )
     CaseUserObjectPermission.objects.bulk_create(user_grants, batch_size=size)
+    result.facts += facts
+    result.assignments += assignments
+    result.history_rows += facts + assignments
 
     result.cases += size
     result.episodes += len(episodes)
-    result.history_rows += size + len(episodes) + len(assignments)
+    result.history_rows += size + len(episodes)
     result.permission_rows += len(group_grants) + len(user_grants)
 
 

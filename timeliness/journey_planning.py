@@ -48,6 +48,11 @@ CASE_BATCH = 1_000
 SUBMITTED = (AuditStatus.SUBMITTED, AuditStatus.AMENDED, AuditStatus.MODERATED)
 PLAN_REASON = "plan_due_items: planned from the child's journey (the key names the fact that starts it)"
 KEY_PREFIX = "j:"
+MET_REASON = "Met by the journey's fact or record that met_by (a fact) or satisfied_by (a record) names"
+ENDED_REASONS = {
+    DueStatus.MISSED: "Its placement, episode or case ended before it was done: missed",
+    DueStatus.CANCELLED: "Its placement, episode or case ended before it fell due: no longer owed",
+}
 
 
 def journey_rules() -> list[tuple[JourneyRule, Process]]:
@@ -220,15 +225,14 @@ class _Context:
                 item.satisfied_by_id = occurrence.met.audit_id
                 item.met_by = occurrence.met.ref
                 item.due_on = occurrence.due_on
-                reason = f"Met by {occurrence.met.ref} on {occurrence.met.on:%d/%m/%Y}"
+                reason = MET_REASON  # one reason a batch (one bulk update); met_by and satisfied_by say which
                 changes[reason].append(item)
                 fields[reason] = ["status", "completed_on", "satisfied_by", "met_by", "due_on"]
                 continue
             if occurrence.ended_on is not None:
                 item.due_on = occurrence.due_on
                 item.status = DueStatus.MISSED if occurrence.due_on <= occurrence.ended_on else DueStatus.CANCELLED
-                word = "not done by then" if item.status == DueStatus.MISSED else "no longer owed"
-                reason = f"Its placement, episode or case ended on {occurrence.ended_on:%d/%m/%Y}: {word}"
+                reason = ENDED_REASONS[item.status]
                 changes[reason].append(item)
                 fields[reason] = ["status", "due_on"]
                 continue

@@ -2,29 +2,43 @@
 
 import io
 import re
-from datetime import date
+from collections import Counter, defaultdict
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.test import override_settings
-from django.utils import timezone
 
 from audits.choices import AuditStatus, Judgement
 from audits.models import Audit, Finding, Moderation
-from cases.assignments import live_on_q
 from cases.choices import CaseStatus, EpisodeKind
-from cases.models import Case, CaseAssignment, CaseGroupObjectPermission, CaseUserObjectPermission, Episode
+from cases.models import Case, CaseAssignment, CaseGroupObjectPermission, Episode
 from demo.data import CASE_AREAS, DEMO_PASSWORD_DEFAULT, DEMO_USERNAMES
+from demo.journeys import demo_journeys_load
 from demo.records import demo_audits_load
 from fostering.models import FosterCarer
+from journeys.choices import LegalStatusKind, MeetingKind, StrategyOutcome
+from journeys.models import (
+    CareLeaverAccommodation,
+    CareLeaverStatus,
+    Detention,
+    LegalStatus,
+    MeetingHeld,
+    Placement,
+    StrategyDiscussion,
+    Visit,
+)
 from processes.models import Area
+from processes.roles import AGENCY_DECISION_MAKER, IDENTIFIED_COLLEAGUE, INDEPENDENT_CHAIR, IRO, PEP_OFFICER
+from timeliness.choices import DueStatus
 from timeliness.models import DueItem
 from workforce.models import StaffProfile, Team
 
 pytestmark = pytest.mark.django_db
+SIX_MONTHS_AGO = date.today() - timedelta(days=182)
 
 # username -> (role groups, team group or None)
 EXPECTED_GROUPS = {
@@ -55,11 +69,12 @@ def load_demo(*args) -> str:
 @pytest.fixture(scope="class")
 def demo(django_db_setup, django_db_blocker):
     """The default demo data (300 cases, catalogue included), loaded once for the class and rolled back
-    after it, and what the command printed. Tests of the class get their own savepoints inside."""
+    after it, and what the command printed. Tests of the class get their own savepoints inside. Planned
+    from six months back, as `make run` plans it (bin/run-dev sets DUE_PLANNING_FROM)."""
     with django_db_blocker.unblock(), transaction.atomic():
-        with override_settings(DEBUG=True):
+        with override_settings(DEBUG=True, DUE_PLANNING_FROM=SIX_MONTHS_AGO):
             output = load_demo()
-        yield output
+            yield output
         transaction.set_rollback(True)
 
 
@@ -118,20 +133,28 @@ class TestTheDefaultRun:
         assert 10 <= closed.count() <= 100
         assert not Episode.objects.filter(case__in=closed, end=None).exists()
 
-    def test_the_chair_has_the_cases_on_a_plan_and_the_iro_the_looked_after_cases(self, demo):
-        live = CaseAssignment.objects.filter(live_on_q(timezone.localdate()))
-        chaired = Case.objects.filter(
-            pk__in=live.filter(user__username="chair", role__key="independent-chair").values("case")
-        )
-        reviewed = Case.objects.filter(pk__in=live.filter(user__username="iro", role__key="iro").values("case"))
+    def test_the_chair_is_assigned_the_children_on_a_plan_and_the_iro_the_looked_after_children(self, demo):
+        today = date.today()
+        live = CaseAssignment.objects.filter(Q(end=None) | Q(end__gte=today))
+        chaired = Case.objects.filter(assignments__in=live.filter(user__username="chair", role__key=INDEPENDENT_CHAIR))
+        reviewed = Case.objects.filter(assignments__in=live.filter(user__username="iro", role__key=IRO))
         assert chaired.count() > 10
         assert reviewed.count() > 10
-        assert not chaired.exclude(episodes__kind=EpisodeKind.CHILD_PROTECTION_PLAN).exists()
-        assert not reviewed.exclude(episodes__kind=EpisodeKind.LOOKED_AFTER).exists()
-        # Granted through case_save: the team's group and each person named on the case.
+        assert not chaired.exclude(episodes__kind=EpisodeKind.CHILD_PROTECTION_PLAN, episodes__end=None).exists()
+        assert not reviewed.exclude(episodes__kind=EpisodeKind.LOOKED_AFTER, episodes__end=None).exists()
+        assert CaseAssignment.history.count() == CaseAssignment.objects.count()
+        # Every looked-after child has a PEP officer; the YOS children an identified colleague.
+        looked_after = Case.objects.filter(episodes__kind=EpisodeKind.LOOKED_AFTER, episodes__end=None)
+        assert not looked_after.exclude(assignments__in=live.filter(role__key=PEP_OFFICER)).exists()
+        youth = Case.objects.filter(episodes__kind=EpisodeKind.YOUTH_JUSTICE_ORDER, episodes__end=None)
+        assert not youth.exclude(assignments__in=live.filter(role__key=IDENTIFIED_COLLEAGUE)).exists()
+        adoption = Case.objects.filter(assignments__in=live.filter(role__key=AGENCY_DECISION_MAKER))
+        assert adoption.exists()
+        assert set(adoption.values_list("pk", flat=True)) <= set(
+            LegalStatus.objects.filter(status=LegalStatusKind.PLACEMENT_ORDER).values_list("case_id", flat=True)
+        )
+        # Granted through case_save: the team's group of every case.
         assert CaseGroupObjectPermission.objects.count() == 300
-        assert CaseUserObjectPermission.objects.filter(user__username="chair").count() == chaired.count()
-        assert Case.objects.for_user(get_user_model().objects.get(username="chair")).count() == chaired.count()
 
     def test_it_registers_fifteen_foster_carers_approved_over_six_years_each_reviewed_on_time_or_nearly(self, demo):
         carers = FosterCarer.objects.filter(reference__startswith="DEMO-FC-")
@@ -153,13 +176,78 @@ class TestTheDefaultRun:
         audits = Audit.objects.filter(case__isnull=False).select_related("process", "carried_out_by")
         assert 100 <= audits.count() == int(re.search(r"audits: (\d+) recorded", demo).group(1))
         assert {audit.status for audit in audits} == {AuditStatus.SUBMITTED, AuditStatus.MODERATED}
-        assert {audit.carried_out_by.username for audit in audits} >= {"tm.assessment", "chair", "iro", "sw.assessment"}
+        assert {audit.carried_out_by.username for audit in audits} >= {"tm.assessment", "tm.cic", "sw.assessment"}
         for audit in audits:
             assert audit.case.reference.startswith("DEMO-")
             assert audit.process.lead_roles.filter(group__user=audit.carried_out_by).exists()
             assert audit.history.filter(history_user=audit.carried_out_by).exists()
         assert Finding.objects.filter(audit__in=audits, judgement=Judgement.NOT_MET).exclude(evidence="").exists()
         assert Moderation.objects.filter(agreed=False).exclude(reason="").exists()
+
+    def test_every_looked_after_child_has_placements_legal_status_reviews_and_visits_with_the_child_seen(self, demo):
+        today = date.today()
+        looked_after = Episode.objects.filter(
+            kind=EpisodeKind.LOOKED_AFTER, end=None, start__lt=today - timedelta(days=60)
+        )
+        assert looked_after.count() > 50
+        moved = 0
+        for episode in looked_after:
+            placements = Placement.objects.filter(case=episode.case_id).order_by("start")
+            assert placements and placements[0].start == episode.start and placements.last().end is None
+            moved += len(placements) > 1
+            assert LegalStatus.objects.filter(case=episode.case_id, end=None).exists()
+            assert MeetingHeld.objects.filter(case=episode.case_id, kind=MeetingKind.LOOKED_AFTER_REVIEW).exists()
+            # Seen within the longest interval (three months, in a long-term placement's second year), or a
+            # little after it.
+            seen = Visit.objects.filter(
+                case=episode.case_id, child_seen=True, visited_on__gte=today - timedelta(days=120)
+            )
+            assert seen.exists(), episode.case.reference
+        assert moved >= 10  # placements move
+        assert Placement.objects.filter(long_term=True).exists()
+        not_seen = Visit.objects.filter(child_seen=False).count() / Visit.objects.count()
+        assert 0.02 <= not_seen <= 0.1
+
+    def test_each_plan_follows_an_s47_strategy_discussion_and_starts_at_its_initial_conference(self, demo):
+        plans = Episode.objects.filter(kind=EpisodeKind.CHILD_PROTECTION_PLAN)
+        assert plans.count() > 20
+        for plan in plans:
+            discussion = StrategyDiscussion.objects.get(case=plan.case_id, outcome=StrategyOutcome.S47)
+            assert plan.start - timedelta(days=40) <= discussion.held_on < plan.start
+            assert MeetingHeld.objects.filter(case=plan.case_id, kind=MeetingKind.CP_CONFERENCE, held_on=plan.start)
+        assert StrategyDiscussion.objects.filter(outcome=StrategyOutcome.NO_S47).count() >= 10
+        assert CareLeaverStatus.objects.exists() and CareLeaverAccommodation.objects.exists()
+        assert Detention.objects.exists()
+
+    def test_most_processes_are_done_on_time_and_overdue_items_are_in_tens(self, demo):
+        today = date.today()
+        tally = defaultdict(Counter)
+        for key, status, due_on, done_on in DueItem.objects.filter(case__isnull=False).values_list(
+            "process__key", "status", "due_on", "completed_on"
+        ):
+            if status == DueStatus.DONE:
+                tally[key]["on time" if done_on <= due_on else "late"] += 1
+            elif status == DueStatus.MISSED or (status == DueStatus.OPEN and due_on < today):
+                tally[key]["not done"] += 1
+        rates = {key: t["on time"] / t.total() for key, t in tally.items() if t.total() >= 20}
+        believable = [key for key, rate in rates.items() if 0.6 <= rate <= 0.95]
+        assert len(rates) >= 8
+        assert len(believable) >= 0.75 * len(rates), rates
+        overdue = DueItem.objects.filter(status=DueStatus.OPEN, due_on__lt=today).count()
+        assert 10 <= overdue < 200
+
+    def test_the_iro_and_the_chair_owe_their_own_work_and_few_children_wait_for_an_iro(self, demo):
+        for username in ("iro", "chair"):
+            user = get_user_model().objects.get(username=username)
+            assert DueItem.objects.filter(responsible=user, status=DueStatus.OPEN).count() > 10, username
+        waiting = DueItem.objects.filter(status=DueStatus.OPEN, unassigned_role__key=IRO)
+        assert 1 <= waiting.values("case").distinct().count() <= 3
+        assert {item.responsible.username for item in waiting} == {"tm.cic"}
+
+    def test_a_second_run_writes_no_facts_and_no_assignments(self, demo):
+        users = {user.username: user for user in get_user_model().objects.all()}
+        with override_settings(DUE_PLANNING_FROM=SIX_MONTHS_AGO):
+            assert demo_journeys_load(actor=users["qa.admin"], users=users, today=date.today()) == (0, 0)
 
     def test_a_second_run_records_no_more_audits(self, demo):
         users = {user.username: user for user in get_user_model().objects.all()}

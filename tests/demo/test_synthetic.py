@@ -1,5 +1,5 @@
-"""generate_synthetic: bulk fictional cases for benchmarks, with history and the object permissions
-the services would grant, refusing a database in use unless told."""
+"""generate_synthetic: bulk fictional cases for benchmarks, with history, the object permissions the
+services would grant and the journeys the demo gives, refusing a database in use unless told."""
 
 import io
 from datetime import date
@@ -12,10 +12,14 @@ from django.db.models import Count
 from django.utils import timezone
 
 from cases.assignments import live_on_q
+from cases.choices import EpisodeKind
 from cases.models import Case, CaseAssignment, CaseGroupObjectPermission, CaseUserObjectPermission, Episode
 from demo.data import CASE_AREAS
 from demo.synthetic import HEAD_OF_SERVICE, TEAM_PREFIX, synthetic_generate
+from journeys.choices import MeetingKind
+from journeys.models import MeetingHeld, Placement, StrategyDiscussion, Visit
 from processes.models import Area
+from processes.roles import INDEPENDENT_CHAIR, IRO
 from workforce.models import Team
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +61,7 @@ def test_it_creates_the_cases_with_episodes_history_and_team_access(debug_on, ar
     assert Episode.history.count() == Episode.objects.count()
     assert set(Case.history.values_list("history_type", flat=True)) == {"+"}
 
-    # What case_access_sync would grant: the team's group, and each person named on the case.
+    # What case_access_sync would grant: the team's group, and the allocated worker.
     granted_groups = set(CaseGroupObjectPermission.objects.values_list("content_object_id", "group_id"))
     assert granted_groups == set(cases.values_list("id", "team__group_id"))
     live = CaseAssignment.objects.filter(case__in=cases).filter(live_on_q(timezone.localdate()))
@@ -73,6 +77,26 @@ def test_it_creates_the_cases_with_episodes_history_and_team_access(debug_on, ar
     assert 0 < cases.filter(team=team).count() < 200
     assert Case.objects.for_user(fresh(team.manager.username)).count() == cases.filter(team=team).count()
     assert Case.objects.for_user(fresh(HEAD_OF_SERVICE)).count() == 200
+
+
+def test_each_child_has_the_journey_and_the_assignments_the_demo_gives(debug_on, areas):
+    generate("--cases", "200", "--teams", "4", "--batch", "64")
+
+    looked_after = Episode.objects.filter(kind=EpisodeKind.LOOKED_AFTER)
+    plans = Episode.objects.filter(kind=EpisodeKind.CHILD_PROTECTION_PLAN)
+    assert looked_after.exists() and plans.exists()
+    for episode in looked_after:
+        assert Placement.objects.filter(case=episode.case_id, start=episode.start).exists()
+        assert CaseAssignment.objects.filter(case=episode.case_id, role__key=IRO, start=episode.start).exists()
+    for episode in plans:
+        assert StrategyDiscussion.objects.filter(case=episode.case_id, held_on__lt=episode.start).exists()
+        assert MeetingHeld.objects.filter(case=episode.case_id, kind=MeetingKind.CP_CONFERENCE, held_on=episode.start)
+        assert CaseAssignment.objects.filter(case=episode.case_id, role__key=INDEPENDENT_CHAIR).exists()
+    assert Visit.objects.filter(case__in=looked_after.values("case"), child_seen=True).exists()
+    assert Visit.objects.filter(case__in=plans.values("case"), child_seen=True).exists()
+    # With their history rows, as facts_record and assignments_apply write them.
+    for model in (Placement, Visit, MeetingHeld, StrategyDiscussion, CaseAssignment):
+        assert model.history.count() == model.objects.count() > 0, model
 
 
 def test_the_output_gives_counts_and_never_a_childs_name(debug_on, areas):
@@ -92,6 +116,9 @@ def test_the_same_seed_gives_the_same_cases(areas):
                 )
             )
             episodes = list(Episode.objects.order_by("case__reference", "start").values_list("kind", "start", "end"))
+            episodes += list(
+                Visit.objects.order_by("case__reference", "visited_on").values_list("visited_on", "child_seen")
+            )
             transaction.set_rollback(True)
         return rows, episodes
 
