@@ -149,11 +149,16 @@ def role_grant_request(*, actor, profile: StaffProfile, role) -> RoleGrantReques
         return existing
     request = RoleGrantRequest(profile=profile, role=role, requested_by=actor)
     try:
-        # Two requests at once: the pending-request constraint lets one in; the other gets that one.
+        # Two requests at once: the pending-request constraint lets one in; the other gets that one,
+        # whether it meets the constraint in the INSERT (IntegrityError) or, when the first committed a
+        # moment sooner, in full_clean's check of it (ValidationError).
         with transaction.atomic():
             save_with_history(request, actor=actor, reason="Requested")
-    except IntegrityError:
-        return RoleGrantRequest.objects.get(profile=profile, role=role, status=RoleGrantStatus.PENDING)
+    except (IntegrityError, ValidationError):
+        pending = RoleGrantRequest.objects.filter(profile=profile, role=role, status=RoleGrantStatus.PENDING).first()
+        if pending is None:
+            raise
+        return pending
     return request
 
 
