@@ -50,9 +50,12 @@ def _plan_in_child() -> dict:
         env=_child_env(),
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
         cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
     )
+    if output.returncode:
+        # The planner's own traceback, not only "exit status 1".
+        sys.exit(f"bench due_items: the planning child failed:\n{output.stderr[-4000:]}")
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 

@@ -437,21 +437,24 @@ def _close_open_items(items, *, why: str, actor=None) -> int:
     a time, locked, so a first repair over years of ended episodes stays within memory."""
     closed, last_pk = 0, 0
     while True:
-        batch = list(
-            items.filter(status=DueStatus.OPEN, pk__gt=last_pk)
-            .order_by("pk")
-            .select_for_update(of=("self",))[:INSERT_BATCH]
-        )
-        if not batch:
-            return closed
-        last_pk = batch[-1].pk
-        for item in batch:
-            on = f"{why} on {item.closing_on:%d/%m/%Y}"
-            if item.due_on > item.closing_on:
-                item.status, item._change_reason = DueStatus.CANCELLED, f"{on}, before it fell due"
-            else:
-                item.status, item._change_reason = DueStatus.MISSED, f"{on}; it was not done by then"
-        closed += due_items_change(batch, fields=["status"], actor=actor, reason=why)
+        # One transaction a batch: the lock is held while the batch is written (the nightly repair runs
+        # outside any transaction; a record submitted meanwhile waits for the batch, then sees it closed).
+        with transaction.atomic():
+            batch = list(
+                items.filter(status=DueStatus.OPEN, pk__gt=last_pk)
+                .order_by("pk")
+                .select_for_update(of=("self",))[:INSERT_BATCH]
+            )
+            if not batch:
+                return closed
+            last_pk = batch[-1].pk
+            for item in batch:
+                on = f"{why} on {item.closing_on:%d/%m/%Y}"
+                if item.due_on > item.closing_on:
+                    item.status, item._change_reason = DueStatus.CANCELLED, f"{on}, before it fell due"
+                else:
+                    item.status, item._change_reason = DueStatus.MISSED, f"{on}; it was not done by then"
+            closed += due_items_change(batch, fields=["status"], actor=actor, reason=why)
 
 
 @transaction.atomic
