@@ -24,14 +24,8 @@ GOAL_RATIO = 3
 
 def audits_benchmark(args):
     from audits.models import Audit
-    from demo.synthetic import (
-        HEAD_OF_SERVICE,
-        TEAM_PREFIX,
-        synthetic_audit_count,
-        synthetic_audits_generate,
-        synthetic_case_count,
-        synthetic_generate,
-    )
+    from demo.synthetic import HEAD_OF_SERVICE, TEAM_PREFIX, synthetic_case_count, synthetic_generate
+    from demo.synthetic_audits import synthetic_audit_count, synthetic_audits_generate
     from workforce.models import Team
 
     have = synthetic_case_count()

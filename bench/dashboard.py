@@ -66,12 +66,8 @@ def dashboard_benchmark(args):
 
 
 def _top_up(args, size):
-    from demo.synthetic import (
-        synthetic_audit_count,
-        synthetic_audits_generate,
-        synthetic_case_count,
-        synthetic_generate,
-    )
+    from demo.synthetic import synthetic_case_count, synthetic_generate
+    from demo.synthetic_audits import synthetic_audit_count, synthetic_audits_generate
 
     have = synthetic_case_count()
     if args.audit_cases > have:
@@ -96,7 +92,7 @@ def _due_items_top_up() -> int:
     audit (on time when held by its due date) for a submitted one, open for a draft (overdue once its
     due date has passed). Keys name the audit, so a rerun adds only the new audits' items."""
     from audits.models import Audit
-    from demo.synthetic import AUDIT_SUMMARY
+    from demo.synthetic_audits import AUDIT_SUMMARY
     from timeliness.models import DueItem
 
     table = connection.ops.quote_name(DueItem._meta.db_table)

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, fie
 
 from cases.assignments import live_on_q
 from cases.choices import CaseStatus, EpisodeKind
+from cases.csv_files import NUL_PROBLEM, CaseImportError, line_messages
 from cases.models import Case, CaseAssignment, Episode
 from processes.roles import INDEPENDENT_CHAIR, IRO
 from workforce.models import Team
@@ -54,17 +55,8 @@ CASE_FIELDS = tuple(name for name in CASE_COLUMNS if name != "reference" and nam
 AGREED_COLUMNS = tuple(name for name in CASE_COLUMNS if name != "reference")
 
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-NUL_PROBLEM = "holds a NUL character (byte 0), which no record can hold; remove it and try again"
 # Big enough to be quick, small enough for SQLite's limit on query parameters.
 LOOKUP_BATCH = 2000
-
-
-class CaseImportError(Exception):
-    """The file is not valid; `problems` lists each one as 'line N: column: problem', in line order."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
 
 
 #
@@ -334,56 +326,6 @@ class CaseImportPlan:
         )
 
 
-def decode_csv(data: bytes) -> str:
-    """The file's text: UTF-8, with or without a byte-order mark (as Excel writes it)."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CaseImportError([f"the file is not UTF-8 text (byte {exc.start + 1} cannot be read)"]) from exc
-
-
-def count_rows(text: str) -> int:
-    """The file's rows, the header and blank rows aside, as the checks count them (a quoted cell's
-    newlines stay inside its row). A file that is not valid CSV counts its rows up to the fault."""
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    rows = 0
-    try:
-        for cells in reader:
-            rows += any(cell.strip() for cell in cells)
-    except csv.Error:
-        pass  # the check reports the fault with its line
-    return max(rows - 1, 0)
-
-
-def refuse_nul_characters(text: str) -> None:
-    """Raise CaseImportError naming the line and column of every NUL character (byte 0) in the file.
-
-    PostgreSQL can store no NUL in text, and the browser's upload keeps the file in the database for the
-    worker: such a file is refused at the upload, where the rest of the rules cannot run yet."""
-    if "\x00" not in text:
-        return
-    problems: list[tuple[int, str]] = []
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
-    header: list[str] = []
-    start = 1  # the record being read, numbered as _read_lines numbers them
-    try:
-        for cells in reader:
-            number, start = start, start + 1
-            if not header:
-                header = [cell.strip() for cell in cells]
-                problems += [
-                    (1, f"column {index}: {NUL_PROBLEM}") for index, name in enumerate(header, 1) if "\x00" in name
-                ]
-                continue
-            names = header + [f"column {index}" for index in range(len(header) + 1, len(cells) + 1)]
-            problems += [
-                (number, f"{name}: {NUL_PROBLEM}") for name, value in zip(names, cells, strict=False) if "\x00" in value
-            ]
-    except csv.Error as exc:
-        problems.append((start, f"not valid CSV: {exc}"))
-    raise CaseImportError(_messages(problems or [(start, NUL_PROBLEM)]))
-
-
 def case_import_plan(text: str, *, source: str, lock: bool = False) -> CaseImportPlan:
     """Validate the whole file, then compare it with the database. Raises CaseImportError listing every problem.
 
@@ -392,7 +334,7 @@ def case_import_plan(text: str, *, source: str, lock: bool = False) -> CaseImpor
     lines, problems = _read_lines(text)
     problems += _agreement_problems(lines)  # among the valid rows: every problem is reported in one go
     if problems:
-        raise CaseImportError(_messages(problems))
+        raise CaseImportError(line_messages(problems))
     plan = CaseImportPlan(source=source, text=text)
 
     by_reference: dict[str, CaseChange] = {}
@@ -457,7 +399,7 @@ def _read_lines(text: str) -> tuple[list[Line], list[tuple[int, str]]]:
         seen.add(name)
     problems += [(1, f"missing column {name!r}") for name in COLUMNS if name not in seen]
     if problems:
-        raise CaseImportError(_messages(problems))
+        raise CaseImportError(line_messages(problems))
 
     raw: list[tuple[int, dict[str, str]]] = []
     # Records, not physical lines (reader.line_num): a quoted cell's newlines stay inside its one row.
@@ -479,7 +421,7 @@ def _read_lines(text: str) -> tuple[list[Line], list[tuple[int, str]]]:
             raw.append((number, values))
     except csv.Error as exc:
         problems.append((start, f"not valid CSV: {exc}"))
-        raise CaseImportError(_messages(problems)) from exc
+        raise CaseImportError(line_messages(problems)) from exc
 
     context = _lookups(raw)
     lines = []
@@ -538,11 +480,6 @@ def _agreement_problems(lines: list[Line]) -> list[tuple[int, str]]:
                     )
                 )
     return problems
-
-
-def _messages(problems: list[tuple[int, str]]) -> list[str]:
-    """'line N: problem', in line order; a line's problems keep the order of its columns (a stable sort)."""
-    return [f"line {number}: {message}" for number, message in sorted(problems, key=lambda problem: problem[0])]
 
 
 #

@@ -3,8 +3,8 @@ from crispy_forms_gds.layout import Field, Layout
 from django import forms
 from django.conf import settings
 
-from cases.case_import import CaseImportError, decode_csv, refuse_nul_characters
 from cases.choices import BreakGlassOutcome
+from cases.csv_files import CaseImportError, decode_csv, refuse_nul_characters
 from cases.services import break_glass_reason_problem
 from core.buttons import write_button
 from core.uploads import FileUploadForm

@@ -26,8 +26,9 @@ from datetime import timedelta
 from django.core.cache import cache
 from django.utils import timezone
 
-from cases.case_import import CaseImportError, CaseImportPlan, case_import_plan, count_rows
+from cases.case_import import CaseImportPlan, case_import_plan
 from cases.choices import ImportStatus
+from cases.csv_files import CaseImportError, count_rows
 from cases.models import CaseImportJob
 from cases.services import case_import_apply
 

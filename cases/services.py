@@ -20,8 +20,9 @@ from simple_history.utils import bulk_create_with_history
 
 from cases import signals
 from cases.assignments import live_on_q
-from cases.case_import import CaseImportError, case_import_plan
+from cases.case_import import case_import_plan
 from cases.choices import AccessAction, BreakGlassOutcome, CaseStatus
+from cases.csv_files import CaseImportError
 from cases.models import (
     AccessLogEntry,
     BreakGlassGrant,

@@ -21,7 +21,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from cases.case_import import NUL_PROBLEM, CaseImportError
+from cases.csv_files import NUL_PROBLEM, CaseImportError, line_messages
 from cases.models import Case, CaseAssignment
 from cases.services import AssignmentRow, assignments_apply
 from journeys.choices import CareLeaverCategory, LegalStatusKind, MeetingKind, PlacementKind, StrategyOutcome
@@ -137,7 +137,7 @@ def event_import_plan(text: str, *, source: str, lock: bool = False) -> EventImp
     lines, problems = _read(text)
     problems += _agreement_problems(lines)
     if problems:
-        raise EventImportError(_messages(problems))
+        raise EventImportError(line_messages(problems))
     plan = EventImportPlan(source=source, lines=lines)
     plan.facts = facts_compare([line.item for line in lines if not isinstance(line.item, AssignmentRow)], lock=lock)
     for bucket, facts in (("added", plan.facts.added), ("unchanged", plan.facts.unchanged)):
@@ -209,7 +209,7 @@ def _read(text: str) -> tuple[list[EventLine], list[tuple[int, str]]]:
         seen.add(name)
     problems += [(1, f"missing column {name!r}") for name in REQUIRED_COLUMNS if name not in seen]
     if problems:
-        raise EventImportError(_messages(problems))
+        raise EventImportError(line_messages(problems))
 
     raw: list[tuple[int, dict[str, str]]] = []
     start = 2  # records, not physical lines: a quoted cell's newlines stay inside its one row
@@ -229,7 +229,7 @@ def _read(text: str) -> tuple[list[EventLine], list[tuple[int, str]]]:
             raw.append((number, {name: value.strip() for name, value in values.items()}))
     except csv.Error as exc:
         problems.append((start, f"not valid CSV: {exc}"))
-        raise EventImportError(_messages(problems)) from exc
+        raise EventImportError(line_messages(problems)) from exc
 
     lookups = _lookups(raw)
     lines = []
@@ -426,8 +426,3 @@ def _stated(item) -> tuple:
     if isinstance(item, AssignmentRow):
         return (item.end,)
     return tuple(getattr(item, name) for name in STATED_FIELDS[type(item)])
-
-
-def _messages(problems: list[tuple[int, str]]) -> list[str]:
-    """'line N: problem', in line order; a line's problems keep the order of its columns (a stable sort)."""
-    return [f"line {number}: {message}" for number, message in sorted(problems, key=lambda problem: problem[0])]

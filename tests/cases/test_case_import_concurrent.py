@@ -7,7 +7,8 @@ import pytest
 from django.db import connection, transaction
 
 from cases import services
-from cases.case_import import CaseImportError, CaseImportPlan, case_import_plan
+from cases.case_import import CaseImportPlan, case_import_plan
+from cases.csv_files import CaseImportError
 from cases.models import Case, Episode
 from cases.services import case_import_apply
 from tests.cases.test_case_import import GOOD, people, teams  # noqa: F401 (fixtures)

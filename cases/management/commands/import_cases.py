@@ -3,7 +3,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.case_import import CaseImportError, case_import_plan, decode_csv
+from cases.case_import import case_import_plan
+from cases.csv_files import CaseImportError, decode_csv
 from cases.services import case_import_apply
 from processes.services import system_user
 

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.case_import import CaseImportError, decode_csv
+from cases.csv_files import CaseImportError, decode_csv
 from journeys.event_import import event_import_plan, events_import_apply
 
 
