@@ -118,8 +118,18 @@ def _child(today: str, horizon: str) -> None:
         return execute(sql, params, many, context)
 
     stats = PlanStats()
+    profile_to = os.environ.get("BENCH_PROFILE")  # a file for cProfile's figures of the first run
+    profiler = None
+    if profile_to:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     with child_connection.execute_wrapper(count):
         created = plan_due_items(today=date.fromisoformat(today), horizon_days=int(horizon), stats=stats)
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(profile_to)
     again_started = time.perf_counter()
     again = plan_due_items(today=date.fromisoformat(today), horizon_days=int(horizon))
     again_seconds = time.perf_counter() - again_started

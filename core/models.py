@@ -7,10 +7,19 @@ from simple_history.models import HistoricalRecords
 class History(HistoricalRecords):
     """django-simple-history's HistoricalRecords, with the history table named after the model's table.
 
+    A model's `history_unindexed` names the fields whose history copies get no index (see copy_fields).
+
     Models that moved app when the project was split by subject kept their tables (`Meta.db_table`,
     "audits_case" for cases.Case); their history tables keep their names too ("audits_historicalcase"),
     so the move changed no table. Every other model's history table is simple-history's default.
     """
+
+    def copy_fields(self, model):
+        # A model may name fields whose history copies need no index (`history_unindexed`): a table that
+        # takes a million history rows a night pays for every index on each, and its history is read by
+        # the object's id and date only.
+        self.no_db_index = list(getattr(model, "history_unindexed", ()))
+        return super().copy_fields(model)
 
     def get_meta_options(self, model):
         options = super().get_meta_options(model)

@@ -2,9 +2,10 @@
 
 The facts come from the case-management system (import_events) and from records made in the portal, whose
 writes keep the planner in step (journeys.services): an edit here would bypass both, so there is none, and
-nothing is deleted. A fact entered in error is withdrawn, not removed. Each list shows only the facts of
-the cases the signed-in person may see (Case.objects.for_user, the one scoping point), since the admin site
-is otherwise open to any staff user with the view permission.
+nothing is deleted. A fact entered in error is withdrawn, not removed: the one action here, for those
+who may change facts (journeys.services.facts_withdraw, which replans the child's items). Each list
+shows only the facts of the cases the signed-in person may see (Case.objects.for_user, the one scoping
+point), since the admin site is otherwise open to any staff user with the view permission.
 """
 
 from django.contrib import admin
@@ -21,6 +22,7 @@ from journeys.models import (
     StrategyDiscussion,
     Visit,
 )
+from journeys.services import facts_withdraw
 
 
 class FactAdmin(SimpleHistoryAdmin):
@@ -49,6 +51,16 @@ class FactAdmin(SimpleHistoryAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+    def has_withdraw_permission(self, request):
+        return request.user.has_perm(f"{self.opts.app_label}.change_{self.opts.model_name}")
+
+    @admin.action(description="Withdraw the selected facts (entered in error)", permissions=["withdraw"])
+    def withdraw(self, request, queryset):
+        count = facts_withdraw(list(queryset), actor=request.user, reason="Withdrawn in the admin: entered in error")
+        self.message_user(request, f"{count} withdrawn; the children's due items follow.")
+
+    actions = ["withdraw"]
 
 
 @admin.register(Placement)

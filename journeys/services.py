@@ -171,6 +171,27 @@ def portal_fact_record(fact, *, actor, reason: str) -> bool:
     return True
 
 
+@transaction.atomic
+def facts_withdraw(facts, *, actor, reason: str) -> int:
+    """Withdraw facts entered in error (never deleted), each with its history row; the planner derives
+    their cases' items again in this transaction: an item that the fact met is owed again (or met by
+    another fact), one that it started is no longer owed. Returns how many were withdrawn."""
+    live = [fact for fact in facts if fact.withdrawn_at is None]
+    if not live:
+        return 0
+    now = timezone.now()
+    for model in FACT_MODELS:
+        mine = [fact for fact in live if isinstance(fact, model)]
+        for fact in mine:
+            fact.withdrawn_at = fact.updated_at = now
+        if mine:
+            bulk_update_with_history(
+                mine, model, ["withdrawn_at", "updated_at"], default_user=actor, default_change_reason=reason
+            )
+    journey_facts_announce({fact.case_id for fact in live}, actor=actor, reason=reason)
+    return len(live)
+
+
 def journey_facts_announce(case_ids, *, actor, reason: str) -> None:
     """Tell the apps above, inside this transaction, which cases' facts changed (nothing when none did)."""
     if case_ids:

@@ -39,7 +39,7 @@ from processes.fixture_schema import is_journey_rule
 from processes.models import Process
 from processes.schedules import closure_days, effective_rule
 from timeliness.choices import DueStatus
-from timeliness.item_history import INSERT_COLUMNS, due_items_change, due_items_insert
+from timeliness.item_history import STATE_COLUMNS, due_items_change, due_items_insert
 from timeliness.journey_clocks import Journey, JourneyRule, Meet, Occurrence, Span, occurrences
 from timeliness.models import DueItem
 from timeliness.responsibility import owing_role, owner_on_case, people_of_cases, role_ids
@@ -49,6 +49,10 @@ SUBMITTED = (AuditStatus.SUBMITTED, AuditStatus.AMENDED, AuditStatus.MODERATED)
 PLAN_REASON = "plan_due_items: planned from the child's journey (the key names the fact that starts it)"
 KEY_PREFIX = "j:"
 MET_REASON = "Met by the journey's fact or record that met_by (a fact) or satisfied_by (a record) names"
+PLANNED_MET_REASON = f"{PLAN_REASON}. {MET_REASON}"
+REOPENED_REASON = "Owed again: the fact that met it was withdrawn or changed"
+MET_AGAIN_REASON = "Met by another fact or record: the fact that met it was withdrawn or changed (met_by names which)"
+FACT_WITHDRAWN_REASON = "No longer owed: the fact that started it was withdrawn or changed"
 ENDED_REASONS = {
     DueStatus.MISSED: "Its placement, episode or case ended before it was done: missed",
     DueStatus.CANCELLED: "Its placement, episode or case ended before it fell due: no longer owed",
@@ -179,12 +183,13 @@ class _Context:
                         continue  # before the authority started here
                     wanted[occurrence.key] = (journey.case_id, rule.process_id, occurrence)
 
-        rows = []
+        rows: dict[str, list[tuple]] = defaultdict(list)  # reason -> rows
         for key, (case_id, process_id, occurrence) in wanted.items():
             if key in existing or journeys[case_id].closed_on is not None:
                 continue  # planned already; or the case is closed, and a closed case is owed nothing new
             owner = owner_on_case(people[case_id], self.owing[process_id], self.role_ids)
-            rows.append(
+            reason, state = _first_state(occurrence)
+            rows[reason].append(
                 (
                     key,
                     occurrence.due_on,
@@ -197,13 +202,15 @@ class _Context:
                     owner.unassigned_role_id,
                     None,  # staff member
                     None,  # foster carer
+                    *state,
                 )
             )
-        created = due_items_insert(rows, columns=INSERT_COLUMNS, actor=self.actor, reason=PLAN_REASON)
-        if rows:
-            # The new rows, to be closed or met below like any other (met occurrences of the past).
-            new = DueItem.objects.filter(key__in=[row[0] for row in rows]).select_for_update()
-            existing.update({item.key: item for item in new})
+        # An occurrence of the past is written as it stands (met, missed or ended), with the reason
+        # that says so in its "+" history row: one insert per reason, never an insert and an update.
+        created = sum(
+            due_items_insert(batch, columns=STATE_COLUMNS, actor=self.actor, reason=reason)
+            for reason, batch in rows.items()
+        )
         self._bring_to_match(existing, wanted, people)
         return created
 
@@ -211,11 +218,17 @@ class _Context:
         changes: dict[str, list[DueItem]] = defaultdict(list)  # reason -> items
         fields: dict[str, list[str]] = {}
         for key, item in existing.items():
+            if _met_by_a_fact(item):
+                reason = self._follow_the_fact(item, wanted.get(key))
+                if reason:
+                    changes[reason].append(item)
+                    fields[reason] = ["status", "completed_on", "satisfied_by", "met_by", "due_on"]
+                continue
             if item.status != DueStatus.OPEN:
                 continue
             if key not in wanted:
                 item.status = DueStatus.CANCELLED
-                reason = "No longer owed: the fact that started it was withdrawn or changed"
+                reason = FACT_WITHDRAWN_REASON
                 changes[reason].append(item)
                 fields[reason] = ["status"]
                 continue
@@ -246,6 +259,39 @@ class _Context:
                 fields[reason] = ["due_on", "responsible", "responsible_role", "unassigned_role"]
         for reason, items in changes.items():
             due_items_change(items, fields=fields[reason], actor=self.actor, reason=reason)
+
+    @staticmethod
+    def _follow_the_fact(item: DueItem, want) -> str | None:
+        """An item done by an imported fact follows that fact: withdrawn (entered in error in the case
+        system), the item is owed again, or met by another fact, or no longer owed at all."""
+        if want is None:
+            item.status = DueStatus.CANCELLED
+            return FACT_WITHDRAWN_REASON
+        occurrence = want[2]
+        if occurrence.met is not None and occurrence.met.ref == item.met_by:
+            return None  # still met by the same fact
+        item.due_on = occurrence.due_on
+        if occurrence.met is not None:
+            met = occurrence.met
+            item.completed_on, item.satisfied_by_id, item.met_by = met.on, met.audit_id, met.ref
+            return MET_AGAIN_REASON
+        item.status, item.completed_on, item.met_by = DueStatus.OPEN, None, ""
+        return REOPENED_REASON
+
+
+def _met_by_a_fact(item: DueItem) -> bool:
+    return item.status == DueStatus.DONE and item.met_by != "" and item.satisfied_by_id is None
+
+
+def _first_state(occurrence: Occurrence) -> tuple[str, tuple]:
+    """The reason and the (status, completed_on, satisfied_by_id, met_by) of an occurrence's new item."""
+    if occurrence.met is not None:
+        met = occurrence.met
+        return PLANNED_MET_REASON, (DueStatus.DONE, met.on, met.audit_id, met.ref)
+    if occurrence.ended_on is not None:
+        status = DueStatus.MISSED if occurrence.due_on <= occurrence.ended_on else DueStatus.CANCELLED
+        return f"{PLAN_REASON}. {ENDED_REASONS[status]}", (status, None, None, "")
+    return PLAN_REASON, (DueStatus.OPEN, None, None, "")
 
 
 def is_journey_process(process: Process) -> bool:

@@ -14,6 +14,24 @@ class DueItem(BaseModel):
     database refuses a second row for the same occurrence, whichever process or task plans it.
     """
 
+    # Its history is read by item (id) and date, never by these: planning writes a million history rows
+    # on a first night, and each of these indexes would cost every one.
+    history_unindexed = (
+        "key",
+        "process",
+        "case",
+        "episode",
+        "staff_member",
+        "foster_carer",
+        "team",
+        "responsible",
+        "responsible_role",
+        "unassigned_role",
+        "satisfied_by",
+        "started_record",
+        "sample_draw",
+    )
+
     # Indexes: planning writes a million rows a night, and every index costs each insert. The single-column
     # foreign-key indexes Django would add are left out where a composite index below leads with the same
     # column, or replaced by a partial index where most rows hold NULL (satisfied_by, sample_draw,

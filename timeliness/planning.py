@@ -42,7 +42,14 @@ from processes.timescales import age_on, next_due_after
 from timeliness import journey_planning
 from timeliness.choices import DueSource, DueStatus
 from timeliness.foster_carer_planning import plan_foster_carer_items
-from timeliness.item_history import INSERT_BATCH, INSERT_COLUMNS, due_items_change, due_items_insert
+from timeliness.item_history import (
+    INSERT_BATCH,
+    INSERT_COLUMNS,
+    STATE_COLUMNS,
+    due_items_change,
+    due_items_insert,
+    unflushed_commits,
+)
 from timeliness.models import DueItem
 from timeliness.responsibility import CasePeople, owing_role, owner_on_case, people_of_cases, role_ids
 
@@ -120,8 +127,15 @@ def plan_due_items(*, today: date, horizon_days: int = 90, actor=None, stats: Pl
     Episodes are read by id range, EPISODE_BATCH at a time (one query), and items written
     INSERT_BATCH at a time (item_history.due_items_insert), so memory stays bounded and the query
     count grows only with the rows. Each new row gets a history row naming `actor` (None for the
-    nightly task) and PLAN_REASON.
+    nightly task) and PLAN_REASON; an item of an ended episode due by its end is written missed at once.
+    Run outside a transaction (the nightly task), its batches commit without waiting for the disk
+    (item_history.unflushed_commits: what it writes is derived, and the next run writes it again).
     """
+    with unflushed_commits():
+        return _plan_due_items(today=today, horizon_days=horizon_days, actor=actor, stats=stats)
+
+
+def _plan_due_items(*, today: date, horizon_days: int, actor, stats: PlanStats | None) -> int:
     stats = stats or PlanStats()
     started = time.perf_counter()
     horizon = today + timedelta(days=horizon_days)
@@ -131,12 +145,17 @@ def plan_due_items(*, today: date, horizon_days: int = 90, actor=None, stats: Pl
     closures = closure_days()
     cache: dict[tuple[int, date], list[date]] = {}
     rows: list[tuple] = []
+    missed: list[tuple] = []  # of ended episodes, due by the end: written missed (STATE_COLUMNS)
 
     def flush():
         if rows:
             stats.created += due_items_insert(rows, columns=PLAN_COLUMNS, actor=actor, reason=PLAN_REASON)
             stats.inserts += 1
             rows.clear()
+        if missed:
+            stats.created += due_items_insert(missed, columns=STATE_COLUMNS, actor=actor, reason=PLAN_MISSED_REASON)
+            stats.inserts += 1
+            missed.clear()
 
     if by_kind:
         last_id = 0
@@ -180,20 +199,25 @@ def plan_due_items(*, today: date, horizon_days: int = 90, actor=None, stats: Pl
                             break
                         if not_before and due_on < not_before:
                             continue  # before the authority started here; numbering still counts it
-                        rows.append(
-                            (
-                                f"{prefix}{n}",
-                                due_on,
-                                case_id,
-                                pk,
-                                item.process.pk,
-                                owner.responsible_id,
-                                owner.role_id,
-                                team_id,
-                                owner.unassigned_role_id,
-                            )
+                        row = (
+                            f"{prefix}{n}",
+                            due_on,
+                            case_id,
+                            pk,
+                            item.process.pk,
+                            owner.responsible_id,
+                            owner.role_id,
+                            team_id,
+                            owner.unassigned_role_id,
                         )
-                if len(rows) >= INSERT_BATCH:
+                        if end is not None and due_on <= end:
+                            # Owed within an episode that has ended and planned only now: no record made
+                            # before now can meet it (repair_due_items), so it was missed; the repair would
+                            # close it so, at the cost of an update and a second history row.
+                            missed.append((*row, None, None, DueStatus.MISSED, None, None, ""))
+                        else:
+                            rows.append(row)
+                if len(rows) + len(missed) >= INSERT_BATCH:
                     flush()
         flush()
     stats.created += plan_foster_carer_items(horizon=horizon, actor=actor)  # the register's (foster_carer_planning)
@@ -207,6 +231,7 @@ def plan_due_items(*, today: date, horizon_days: int = 90, actor=None, stats: Pl
 # The columns of the rows plan_due_items writes (a leading part of item_history.INSERT_COLUMNS).
 PLAN_COLUMNS = INSERT_COLUMNS[:9]
 PLAN_REASON = "plan_due_items: planned from the episode's schedule rule"
+PLAN_MISSED_REASON = f"{PLAN_REASON}; the episode ended on or after its due date and it was not done by then: missed"
 
 
 def _dates(cache, item: _Rule, start: date, closures, horizon: date) -> list[date]:

@@ -9,12 +9,13 @@ from audits.services import audit_save, audit_start, audit_submit
 from cases.models import CaseAssignment, Episode
 from cases.services import AssignmentRow, assignments_apply, case_save
 from journeys.models import Placement, StrategyDiscussion, Visit
+from journeys.services import facts_withdraw
 from processes.models import Process, Role
 from processes.roles import IRO, PEP_OFFICER
 from tests.audits.test_services import complete
 from tests.factories import UserFactory
 from timeliness.choices import DueStatus
-from timeliness.journey_planning import MET_REASON
+from timeliness.journey_planning import MET_REASON, PLANNED_MET_REASON, REOPENED_REASON
 from timeliness.models import DueItem
 from timeliness.planning import plan_due_items
 
@@ -220,3 +221,37 @@ def test_an_events_file_from_the_case_system_meets_and_moves_items_in_its_own_tr
     before = History.objects.count()
     call_command("import_events", str(path), stdout=io.StringIO())  # the same file again changes nothing
     assert History.objects.count() == before
+
+
+def test_a_visit_met_in_the_past_is_written_done_at_once_with_a_history_row_that_says_so(child):
+    Visit.objects.create(case=child, visited_on=date(2026, 10, 9), child_seen=True)
+    plan_due_items(today=TODAY, horizon_days=30)
+    first = visits_of(child).first()
+    (only,) = History.objects.filter(id=first.pk)
+    assert (only.history_type, only.status, only.history_change_reason) == ("+", DueStatus.DONE, PLANNED_MET_REASON)
+
+
+def test_withdrawing_the_visit_that_met_an_item_owes_it_again(child, cast):
+    visit = Visit.objects.create(case=child, visited_on=date(2026, 10, 9), child_seen=True)
+    plan_due_items(today=TODAY, horizon_days=30)
+    facts_withdraw([visit], actor=cast["qa.admin"], reason="Entered in error")
+    first = visits_of(child).first()
+    assert (first.status, first.completed_on, first.met_by) == (DueStatus.OPEN, None, "")
+    assert first.due_on == date(2026, 10, 12)
+    assert History.objects.filter(id=first.pk, history_change_reason=REOPENED_REASON).exists()
+
+
+def test_a_visit_the_case_system_corrects_to_child_not_seen_owes_the_item_again(child, cast, tmp_path):
+    Visit.objects.create(case=child, visited_on=date(2026, 10, 9), child_seen=True)
+    plan_due_items(today=TODAY, horizon_days=30)
+    Visit.objects.filter(case=child).update(child_seen=False)  # as a later import states it
+    plan_due_items(today=TODAY, horizon_days=30)
+    assert visits_of(child).first().status == DueStatus.OPEN
+
+
+def test_withdrawing_the_placement_cancels_the_items_it_started_even_one_done(child, cast):
+    Visit.objects.create(case=child, visited_on=date(2026, 10, 9), child_seen=True)
+    plan_due_items(today=TODAY, horizon_days=30)
+    facts_withdraw(list(Placement.objects.filter(case=child)), actor=cast["qa.admin"], reason="Entered in error")
+    assert {item.status for item in visits_of(child)} == {DueStatus.CANCELLED}
+    assert facts_withdraw(list(Placement.objects.filter(case=child)), actor=cast["qa.admin"], reason="again") == 0
