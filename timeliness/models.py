@@ -36,7 +36,9 @@ class DueItem(BaseModel):
     # foreign-key indexes Django would add are left out where a composite index below leads with the same
     # column, or replaced by a partial index where most rows hold NULL (satisfied_by, sample_draw,
     # staff_member, foster_carer): the queries that follow those keys look up one value, never NULL.
-    key = models.CharField(max_length=120, unique=True, editable=False)
+    # Unique by a constraint, not unique=True: that would add a second, pattern-matching index on PostgreSQL
+    # which no query reads and every planned row pays for.
+    key = models.CharField(max_length=120, editable=False)
     process = models.ForeignKey("processes.Process", on_delete=models.PROTECT, related_name="due_items", db_index=False)
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="due_items", db_index=False
@@ -104,6 +106,7 @@ class DueItem(BaseModel):
         ordering = ["due_on", "pk"]
         default_permissions = ()
         constraints = [
+            models.UniqueConstraint(fields=["key"], name="timeliness_dueitem_key_unique"),
             models.CheckConstraint(
                 condition=models.Q(status="done", satisfied_by__isnull=False, completed_on__isnull=False)
                 | models.Q(status="done", completed_on__isnull=False) & ~models.Q(met_by="")
