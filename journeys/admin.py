@@ -4,13 +4,13 @@ The facts come from the case-management system (import_events) and from records 
 writes keep the planner in step (journeys.services): an edit here would bypass both, so there is none, and
 nothing is deleted. A fact entered in error is withdrawn, not removed. Each list shows only the facts of
 the cases the signed-in person may see (Case.objects.for_user, the one scoping point), since the admin site
-is otherwise open to any staff user with the view permission.
+is otherwise open to any staff user with the view permission (core.read_only_admin: the history pages too).
 """
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from cases.models import Case
+from core.read_only_admin import ReadOnlyScopedAdmin
 from journeys.models import (
     CareLeaverAccommodation,
     CareLeaverStatus,
@@ -23,32 +23,18 @@ from journeys.models import (
 )
 
 
-class FactAdmin(SimpleHistoryAdmin):
+class FactAdmin(ReadOnlyScopedAdmin):
     """Read-only, no delete, scoped to the viewer's cases; searched by case reference."""
 
     search_fields = ["case__reference"]
     list_select_related = ["case"]
     common_filters = ["source", ("withdrawn_at", admin.EmptyFieldListFilter)]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(case__in=Case.objects.for_user(request.user).values("pk"))
+    def scope(self, request, queryset):
+        return queryset.filter(case__in=Case.objects.for_user(request.user).values("pk"))
 
     def get_list_filter(self, request):
         return [*self.list_filter, *self.common_filters]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
 
 @admin.register(Placement)
