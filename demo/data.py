@@ -38,6 +38,7 @@ from processes.roles import (
     IRO,
     PANEL_ADVISOR,
     PEP_OFFICER,
+    PERSONAL_ADVISER,
     QA_ADMINISTRATOR,
     SCRUTINY_PANEL_MEMBER,
     SOCIAL_WORKER,
@@ -127,10 +128,13 @@ EXTRA_STAFF = (
     ),
     PersonSpec("panel.advisor", (PANEL_ADVISOR,), "Fostering Panel Advisor", line_manager="hos"),
     # The people the case system assigns to a child beside the worker (demo.journeys): the virtual
-    # school's PEP officer, the agency decision maker for adoption, the YOS identified colleague.
+    # school's PEP officer, the agency decision maker for adoption, the YOS identified colleague, and the
+    # care leavers' personal adviser (managed by the 16+ team's manager; in no team, since a team's
+    # members see all its cases and an adviser sees only the young people they are assigned).
     PersonSpec("pep.officer", (PEP_OFFICER,), "Virtual School PEP Officer", line_manager="hos"),
     PersonSpec("adm", (AGENCY_DECISION_MAKER,), "Agency Decision Maker", line_manager="hos"),
     PersonSpec("ic.yos", (IDENTIFIED_COLLEAGUE,), "YOS Identified Colleague", YOS, "tm.yos"),
+    PersonSpec("personal.adviser", (PERSONAL_ADVISER,), "Personal Adviser (leaving care)", line_manager="tm.16plus"),
 )
 
 STAFF = DEMO_USERS + EXTRA_STAFF

@@ -32,7 +32,14 @@ from journeys.models import (
     Visit,
 )
 from processes.models import Area
-from processes.roles import AGENCY_DECISION_MAKER, IDENTIFIED_COLLEAGUE, INDEPENDENT_CHAIR, IRO, PEP_OFFICER
+from processes.roles import (
+    AGENCY_DECISION_MAKER,
+    IDENTIFIED_COLLEAGUE,
+    INDEPENDENT_CHAIR,
+    IRO,
+    PEP_OFFICER,
+    PERSONAL_ADVISER,
+)
 from timeliness.choices import DueStatus
 from timeliness.models import DueItem
 from workforce.models import StaffProfile, Team
@@ -243,6 +250,25 @@ class TestTheDefaultRun:
         waiting = DueItem.objects.filter(status=DueStatus.OPEN, unassigned_role__key=IRO)
         assert 1 <= waiting.values("case").distinct().count() <= 3
         assert {item.responsible.username for item in waiting} == {"tm.cic"}
+
+    def test_every_care_leaver_has_the_personal_adviser_who_owes_their_visits(self, demo):
+        today = date.today()
+        live = CaseAssignment.objects.filter(Q(end=None) | Q(end__gte=today), start__lte=today)
+        leavers = set(
+            CareLeaverStatus.objects.filter(Q(end=None) | Q(end__gte=today), start__lte=today).values_list(
+                "case_id", flat=True
+            )
+        )
+        advised = set(
+            live.filter(role__key=PERSONAL_ADVISER, user__username="personal.adviser").values_list("case_id", flat=True)
+        )
+        assert len(leavers) >= 5
+        assert leavers <= advised
+        # Their visits (Care Leavers Regulations reg 8) are the adviser's own, none left with the manager.
+        visits = DueItem.objects.filter(process__key="sixteen-plus-stat-visits-care-leavers", status=DueStatus.OPEN)
+        assert visits.exists()
+        assert {item.responsible.username for item in visits} == {"personal.adviser"}
+        assert not DueItem.objects.filter(status=DueStatus.OPEN, unassigned_role__key=PERSONAL_ADVISER).exists()
 
     def test_a_second_run_writes_no_facts_and_no_assignments(self, demo):
         users = {user.username: user for user in get_user_model().objects.all()}
