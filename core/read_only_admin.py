@@ -18,7 +18,17 @@ from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 
-class ReadOnlyScopedAdmin(SimpleHistoryAdmin):
+class NoRevertFromHistory:
+    """For a history admin whose rows the admin never writes: its version page shows, and refuses a POST
+    (simple-history would save it as a revert, asking only for the view permission)."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            raise PermissionDenied("The admin site only shows these rows; they change elsewhere.")
+        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
+
+
+class ReadOnlyScopedAdmin(NoRevertFromHistory, SimpleHistoryAdmin):
     """Read-only and scoped: a subclass gives `scope(request, queryset)`, the rows the viewer may see."""
 
     def scope(self, request, queryset):
@@ -50,7 +60,5 @@ class ReadOnlyScopedAdmin(SimpleHistoryAdmin):
         return super().history_view(request, object_id, extra_context=extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method != "GET":
-            raise PermissionDenied("The admin site only shows these rows; they change through the portal.")
         self._refuse_outside_scope(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context=extra_context)

@@ -26,7 +26,13 @@ from cases.models import Case, Episode
 from cases.services import case_save
 from core.history import save_with_history
 from demo.journeys import demo_journeys_load
-from demo.records import demo_audits_load, demo_due_records_load, demo_foster_carers_load, demo_records_exist
+from demo.records import (
+    demo_audits_load,
+    demo_carer_panels_load,
+    demo_due_records_load,
+    demo_foster_carers_load,
+    demo_records_exist,
+)
 from processes.catalogue_files import read_paths
 from processes.models import Area, Role
 from processes.roles import (
@@ -198,6 +204,7 @@ class DemoResult:
     audits_recorded: int = 0
     foster_carers_created: int = 0
     carer_reviews_recorded: int = 0
+    carer_panels_recorded: int = 0
     facts_written: int = 0
     assignments_written: int = 0
 
@@ -212,7 +219,8 @@ class DemoResult:
             f"journeys: {self.facts_written} facts and {self.assignments_written} assignments written",
             f"audits: {self.audits_recorded} recorded"
             + ("" if self.audits_recorded else " (demo audits exist, or no cases)"),
-            f"foster carers: {self.foster_carers_created} created, {self.carer_reviews_recorded} reviews recorded",
+            f"foster carers: {self.foster_carers_created} created, {self.carer_reviews_recorded} reviews recorded, "
+            f"{self.carer_panels_recorded} panels recorded",
         ]
 
 
@@ -260,6 +268,7 @@ def demo_load(*, cases: int = DEFAULT_CASES, password: str = DEMO_PASSWORD_DEFAU
         # run would have, then recorded by whoever owes each.
         plan_due_items(today=today, actor=actor)
         result.audits_recorded += demo_due_records_load(users=users, today=today)
+        result.carer_panels_recorded = demo_carer_panels_load(users=users, today=today)
     return result
 
 

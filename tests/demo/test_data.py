@@ -170,8 +170,13 @@ class TestTheDefaultRun:
         assert (approvals[-1] - approvals[0]).days > 5 * 365
         assert set(carers.values_list("status", flat=True)) == {"approved", "on_hold", "deregistered"}
         assert carers.filter(reviewing_officer__username="fostering.officer").count() >= 10
-        reviews = Audit.objects.filter(foster_carer__in=carers, status=AuditStatus.SUBMITTED)
+        submitted = Audit.objects.filter(foster_carer__in=carers, status=AuditStatus.SUBMITTED)
+        reviews = submitted.filter(process__key="cic-reviews-of-foster-carers")
         assert reviews.count() == int(re.search(r"(\d+) reviews recorded", demo).group(1)) >= 8
+        # The first review goes to panel: the panels of the carers whose first review was recorded here.
+        panels = submitted.filter(process__key="cic-fostering-panel", carried_out_by__username="panel.advisor")
+        assert panels.count() == int(re.search(r"(\d+) panels recorded", demo).group(1)) >= 1
+        assert panels.count() + reviews.count() == submitted.count()
         # Each review planned the carer's next, a year on: the register's items are next reviews, not arrears.
         assert DueItem.objects.filter(foster_carer__in=carers, status="open").count() >= reviews.count()
 
