@@ -9,8 +9,6 @@ Messages never quote a child's name: a problem with child_name says what is wron
 Applying a plan is cases.services.case_import_apply; docs/case-import.md describes the format.
 """
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, fie
 
 from cases.assignments import live_on_q
 from cases.choices import CaseStatus, EpisodeKind
-from cases.csv_files import NUL_PROBLEM, CaseImportError, line_messages
+from cases.csv_files import CaseImportError, line_messages, read_rows
 from cases.models import Case, CaseAssignment, Episode
 from processes.roles import INDEPENDENT_CHAIR, IRO
 from workforce.models import Team
@@ -379,50 +377,7 @@ def case_import_plan(text: str, *, source: str, lock: bool = False) -> CaseImpor
 
 def _read_lines(text: str) -> tuple[list[Line], list[tuple[int, str]]]:
     """The valid rows, and the problems of the others as (line number, message). A bad header raises."""
-    text = text.removeprefix("\ufeff")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    problems: list[tuple[int, str]] = []
-    try:
-        header = next(reader, None)
-    except csv.Error as exc:
-        raise CaseImportError([f"line 1: not valid CSV: {exc}"]) from exc
-    if not header or not any(cell.strip() for cell in header):
-        raise CaseImportError([f"line 1: the header row is missing; it names the columns: {', '.join(COLUMNS)}"])
-    header = [cell.strip() for cell in header]
-    problems += [(1, f"column {index}: {NUL_PROBLEM}") for index, name in enumerate(header, 1) if "\x00" in name]
-    seen = set()
-    for name in header:
-        if name in seen:
-            problems.append((1, f"column {name!r} appears more than once"))
-        elif name not in COLUMNS:
-            problems.append((1, f"unknown column {name!r}"))
-        seen.add(name)
-    problems += [(1, f"missing column {name!r}") for name in COLUMNS if name not in seen]
-    if problems:
-        raise CaseImportError(line_messages(problems))
-
-    raw: list[tuple[int, dict[str, str]]] = []
-    # Records, not physical lines (reader.line_num): a quoted cell's newlines stay inside its one row.
-    start = 2
-    try:
-        for cells in reader:
-            number, start = start, start + 1
-            if not any(cell.strip() for cell in cells):
-                continue  # blank lines (often at the end of a file) are not rows
-            if len(cells) != len(header):
-                problems.append((number, f"{len(cells)} values where the header has {len(header)} columns"))
-                continue
-            values = dict(zip(header, cells, strict=True))
-            # PostgreSQL refuses a NUL in text: found here, at the preview, not when applying fails.
-            nuls = [(number, f"{name}: {NUL_PROBLEM}") for name, value in values.items() if "\x00" in value]
-            if nuls:
-                problems += nuls
-                continue
-            raw.append((number, values))
-    except csv.Error as exc:
-        problems.append((start, f"not valid CSV: {exc}"))
-        raise CaseImportError(line_messages(problems)) from exc
-
+    raw, problems = read_rows(text, columns=COLUMNS, required=COLUMNS)
     context = _lookups(raw)
     lines = []
     for number, values in raw:

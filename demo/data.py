@@ -26,7 +26,13 @@ from cases.models import Case, Episode
 from cases.services import case_save
 from core.history import save_with_history
 from demo.journeys import demo_journeys_load
-from demo.records import demo_audits_load, demo_due_records_load, demo_foster_carers_load, demo_records_exist
+from demo.records import (
+    demo_audits_load,
+    demo_carer_panels_load,
+    demo_due_records_load,
+    demo_foster_carers_load,
+    demo_records_exist,
+)
 from processes.catalogue_files import read_paths
 from processes.models import Area, Role
 from processes.roles import (
@@ -38,6 +44,7 @@ from processes.roles import (
     IRO,
     PANEL_ADVISOR,
     PEP_OFFICER,
+    PERSONAL_ADVISER,
     QA_ADMINISTRATOR,
     SCRUTINY_PANEL_MEMBER,
     SOCIAL_WORKER,
@@ -127,10 +134,13 @@ EXTRA_STAFF = (
     ),
     PersonSpec("panel.advisor", (PANEL_ADVISOR,), "Fostering Panel Advisor", line_manager="hos"),
     # The people the case system assigns to a child beside the worker (demo.journeys): the virtual
-    # school's PEP officer, the agency decision maker for adoption, the YOS identified colleague.
+    # school's PEP officer, the agency decision maker for adoption, the YOS identified colleague, and the
+    # care leavers' personal adviser (managed by the 16+ team's manager; in no team, since a team's
+    # members see all its cases and an adviser sees only the young people they are assigned).
     PersonSpec("pep.officer", (PEP_OFFICER,), "Virtual School PEP Officer", line_manager="hos"),
     PersonSpec("adm", (AGENCY_DECISION_MAKER,), "Agency Decision Maker", line_manager="hos"),
     PersonSpec("ic.yos", (IDENTIFIED_COLLEAGUE,), "YOS Identified Colleague", YOS, "tm.yos"),
+    PersonSpec("personal.adviser", (PERSONAL_ADVISER,), "Personal Adviser (leaving care)", line_manager="tm.16plus"),
 )
 
 STAFF = DEMO_USERS + EXTRA_STAFF
@@ -194,6 +204,7 @@ class DemoResult:
     audits_recorded: int = 0
     foster_carers_created: int = 0
     carer_reviews_recorded: int = 0
+    carer_panels_recorded: int = 0
     facts_written: int = 0
     assignments_written: int = 0
 
@@ -208,7 +219,8 @@ class DemoResult:
             f"journeys: {self.facts_written} facts and {self.assignments_written} assignments written",
             f"audits: {self.audits_recorded} recorded"
             + ("" if self.audits_recorded else " (demo audits exist, or no cases)"),
-            f"foster carers: {self.foster_carers_created} created, {self.carer_reviews_recorded} reviews recorded",
+            f"foster carers: {self.foster_carers_created} created, {self.carer_reviews_recorded} reviews recorded, "
+            f"{self.carer_panels_recorded} panels recorded",
         ]
 
 
@@ -256,6 +268,7 @@ def demo_load(*, cases: int = DEFAULT_CASES, password: str = DEMO_PASSWORD_DEFAU
         # run would have, then recorded by whoever owes each.
         plan_due_items(today=today, actor=actor)
         result.audits_recorded += demo_due_records_load(users=users, today=today)
+        result.carer_panels_recorded = demo_carer_panels_load(users=users, today=today)
     return result
 
 

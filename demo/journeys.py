@@ -2,7 +2,7 @@
 placements and moves, legal status, visits, reviews and conferences held, strategy discussions,
 care-leaver status and accommodation, a detention or two; and who holds each assigned role for the child
 (the IRO, the chair, the PEP officer, the panel advisor and agency decision maker, the identified
-colleague).
+colleague, the care leaver's personal adviser).
 
 Each child's facts follow their episodes, and are drawn from a generator seeded by the case's number, so
 the same case always has the same journey. Most things happen within their statutory interval, a few
@@ -45,6 +45,7 @@ from processes.roles import (
     IRO,
     PANEL_ADVISOR,
     PEP_OFFICER,
+    PERSONAL_ADVISER,
 )
 from processes.timescales import add_interval, age_on, birthday
 from timeliness.journey_clocks import Journey, Span, eligible_on
@@ -94,6 +95,7 @@ def demo_journeys_load(*, actor, users: dict, today: date, cases=None) -> tuple[
         PANEL_ADVISOR: users["panel.advisor"],
         AGENCY_DECISION_MAKER: users["adm"],
         IDENTIFIED_COLLEAGUE: users["ic.yos"],
+        PERSONAL_ADVISER: users["personal.adviser"],
     }
     roles = {role.key: role for role in Role.objects.filter(key__in=holders)}
     without_iro = _cases_without_iro(cases, episodes)
@@ -278,7 +280,11 @@ def _care_leaver(rng, plan, case_id, date_of_birth, episodes: list[Span], today:
     eligible_day, _ = became
     later = [span for span in episodes if span.start >= became[1].start]
     ended = [span.end for span in later]
-    stop = min(max(ended) if None not in ended else today, today - timedelta(days=1))
+    left_on = max(ended) if None not in ended else None
+    stop = min(left_on or today, today - timedelta(days=1))
+    # An eligible child has a personal adviser (CA 1989 Sch 2 para 19C) until the authority's duties end;
+    # the adviser owes the visits where the authority provides accommodation (Care Leavers Regs reg 8).
+    plan.assignments.append((PERSONAL_ADVISER, eligible_day, left_on))
     reviews = acts(rng, start=eligible_day, stop=stop, next_due=_intervals(THREE_MONTHS, SIX_MONTHS))
     for day in reviews:
         meeting(MeetingKind.PATHWAY_PLAN_REVIEW, day)

@@ -212,7 +212,8 @@ def demo_due_records_load(*, users: dict, today: date) -> int:
 
 
 #
-# The foster-carer register: households approved over six years, each reviewed on its last anniversary
+# The foster-carer register: households approved over six years, each reviewed on its last anniversary,
+# and the panel a first review goes to
 #
 
 CARER_PREFIX = "DEMO-FC-"
@@ -270,3 +271,36 @@ def demo_foster_carers_load(*, actor, users: dict, team, today: date) -> tuple[i
         audit_submit(actor=officer, audit=audit)
         reviewed += 1
     return created, reviewed
+
+
+CARER_PANEL = "cic-fostering-panel"
+
+
+def demo_carer_panels_load(*, users: dict, today: date) -> int:
+    """The fostering panels the register's planned items ask for, by the panel advisor, most by the due
+    date: each carer's first review goes to panel (Fostering Services Regulations). Only where the review
+    that started the item was the carer's first, which for the demo is a carer approved within the last
+    two years; the others were reviewed at panel before the portal, elsewhere. Returns how many were
+    recorded. Run after the items are planned (a record meets an open item; none before it exists)."""
+    advisor = users.get("panel.advisor")
+    if advisor is None:
+        return 0
+    rng = random.Random(SEED + 15)
+    items = DueItem.objects.filter(
+        process__key=CARER_PANEL,
+        status=DueStatus.OPEN,
+        due_on__lt=today,
+        foster_carer__reference__startswith=CARER_PREFIX,
+        foster_carer__approved_on__gt=today - timedelta(days=2 * 365),
+    ).select_related("process", "foster_carer")
+    recorded = 0
+    for item in items.order_by("due_on", "pk"):
+        late = rng.random() < DUE_LATE_SHARE
+        held_on = item.due_on + timedelta(days=rng.randint(1, 12) if late else -rng.randint(0, 20))
+        audit = audit_start(actor=advisor, process=item.process, foster_carer=item.foster_carer, due_on=item.due_on)
+        findings = {finding.pk: {"judgement": Judgement.MET, "evidence": ""} for finding in audit.findings.all()}
+        fields = {"held_on": min(held_on, today - timedelta(days=1))}
+        audit_save(actor=advisor, audit=audit, fields=fields, findings=findings)
+        audit_submit(actor=advisor, audit=audit)
+        recorded += 1
+    return recorded

@@ -219,6 +219,7 @@ def staff_ensure(actor, team_count: int, seed: int, result: SyntheticResult) -> 
         (roles.PEP_OFFICER, "syn.pep", "Virtual School PEP Officer"),
         (roles.PANEL_ADVISOR, "syn.panel", "Panel Advisor"),
         (roles.AGENCY_DECISION_MAKER, "syn.adm", "Agency Decision Maker"),
+        (roles.PERSONAL_ADVISER, "syn.pa", "Personal Adviser"),
     ):
         assignees[role_key] = [
             person(f"{username}.{n}", role_key, title, None, hos).pk for n in range(1, independent + 1)

@@ -5,13 +5,14 @@ writes keep the planner in step (journeys.services): an edit here would bypass b
 nothing is deleted. A fact entered in error is withdrawn, not removed: the one action here, for those
 who may change facts (journeys.services.facts_withdraw, which replans the child's items). Each list
 shows only the facts of the cases the signed-in person may see (Case.objects.for_user, the one scoping
-point), since the admin site is otherwise open to any staff user with the view permission.
+point), since the admin site is otherwise open to any staff user with the view permission
+(core.read_only_admin: the history pages too).
 """
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from cases.models import Case
+from core.read_only_admin import ReadOnlyScopedAdmin
 from journeys.models import (
     CareLeaverAccommodation,
     CareLeaverStatus,
@@ -25,32 +26,18 @@ from journeys.models import (
 from journeys.services import facts_withdraw
 
 
-class FactAdmin(SimpleHistoryAdmin):
+class FactAdmin(ReadOnlyScopedAdmin):
     """Read-only, no delete, scoped to the viewer's cases; searched by case reference."""
 
     search_fields = ["case__reference"]
     list_select_related = ["case"]
     common_filters = ["source", ("withdrawn_at", admin.EmptyFieldListFilter)]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(case__in=Case.objects.for_user(request.user).values("pk"))
+    def scope(self, request, queryset):
+        return queryset.filter(case__in=Case.objects.for_user(request.user).values("pk"))
 
     def get_list_filter(self, request):
         return [*self.list_filter, *self.common_filters]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
     def has_withdraw_permission(self, request):
         return request.user.has_perm(f"{self.opts.app_label}.change_{self.opts.model_name}")
@@ -61,7 +48,6 @@ class FactAdmin(SimpleHistoryAdmin):
         self.message_user(request, f"{count} withdrawn; the children's due items follow.")
 
     actions = ["withdraw"]
-
 
 @admin.register(Placement)
 class PlacementAdmin(FactAdmin):

@@ -11,8 +11,6 @@ Columns: `reference`, `event` and `date` in every file; the others as each event
 empty or absent otherwise. docs/case-import.md, "Events (import_events)", is the reference.
 """
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from cases.csv_files import NUL_PROBLEM, CaseImportError, line_messages
+from cases.csv_files import CaseImportError, line_messages, read_rows
 from cases.models import Case, CaseAssignment
 from cases.services import AssignmentRow, assignments_apply
 from journeys.choices import CareLeaverCategory, LegalStatusKind, MeetingKind, PlacementKind, StrategyOutcome
@@ -189,48 +187,12 @@ def _plan_assignments(plan: EventImportPlan, lines: list[EventLine]) -> None:
 
 def _read(text: str) -> tuple[list[EventLine], list[tuple[int, str]]]:
     """The valid rows, and the problems of the others as (line number, message). A bad header raises."""
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True)
-    try:
-        header = next(reader, None)
-    except csv.Error as exc:
-        raise EventImportError([f"line 1: not valid CSV: {exc}"]) from exc
-    if not header or not any(cell.strip() for cell in header):
-        raise EventImportError(
-            [f"line 1: the header row is missing; it names the columns: {', '.join(REQUIRED_COLUMNS)} (and others)"]
-        )
-    header = [cell.strip() for cell in header]
-    problems = [(1, f"column {index}: {NUL_PROBLEM}") for index, name in enumerate(header, 1) if "\x00" in name]
-    seen = set()
-    for name in header:
-        if name in seen:
-            problems.append((1, f"column {name!r} appears more than once"))
-        elif name not in COLUMNS and "\x00" not in name:
-            problems.append((1, f"unknown column {name!r}"))
-        seen.add(name)
-    problems += [(1, f"missing column {name!r}") for name in REQUIRED_COLUMNS if name not in seen]
-    if problems:
-        raise EventImportError(line_messages(problems))
-
-    raw: list[tuple[int, dict[str, str]]] = []
-    start = 2  # records, not physical lines: a quoted cell's newlines stay inside its one row
-    try:
-        for cells in reader:
-            number, start = start, start + 1
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(cells) != len(header):
-                problems.append((number, f"{len(cells)} values where the header has {len(header)} columns"))
-                continue
-            values = dict.fromkeys(COLUMNS, "") | dict(zip(header, cells, strict=True))
-            nuls = [(number, f"{name}: {NUL_PROBLEM}") for name, value in values.items() if "\x00" in value]
-            if nuls:
-                problems += nuls
-                continue
-            raw.append((number, {name: value.strip() for name, value in values.items()}))
-    except csv.Error as exc:
-        problems.append((start, f"not valid CSV: {exc}"))
-        raise EventImportError(line_messages(problems)) from exc
-
+    rows, problems = read_rows(text, columns=COLUMNS, required=REQUIRED_COLUMNS, error=EventImportError)
+    # The columns an event does not read may be left out of the file: read as empty.
+    raw = [
+        (number, {name: value.strip() for name, value in (dict.fromkeys(COLUMNS, "") | values).items()})
+        for number, values in rows
+    ]
     lookups = _lookups(raw)
     lines = []
     for number, values in raw:

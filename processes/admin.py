@@ -5,13 +5,15 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.history import save_with_history
+from core.read_only_admin import NoRevertFromHistory
 from processes.models import Area, ClosureDay, Process, RequiredOutcome, Role, ScheduleOverride
 from processes.schedule_text import describe_schedule
 from processes.schedules import effective_rule
 
 
-class ReadOnlyCatalogueAdmin(SimpleHistoryAdmin):
-    """The catalogue is written by the fixture loader only, so that fixtures stay the source of truth."""
+class ReadOnlyCatalogueAdmin(NoRevertFromHistory, SimpleHistoryAdmin):
+    """The catalogue is written by the fixture loader only, so that fixtures stay the source of truth
+    (nor is a version reverted from its history page)."""
 
     def has_add_permission(self, request, obj=None):
         return False

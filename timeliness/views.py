@@ -24,7 +24,20 @@ from timeliness.reminders import notification_list as notifications_for
 from timeliness.reminders import notifications_mark_read, unread_count
 from timeliness.selectors import decorate, due_items_for, subject_of
 
-DUE_CSV_COLUMNS = ["id", "process", "subject", "team", "due_on", "responsible", "status", "completed_on", "late"]
+# The last column names the role nobody holds for the child (DueItem.unassigned_role), which is why the item
+# waits with the team's manager: in words, since whoever opens the file reads it, not a program.
+DUE_CSV_COLUMNS = [
+    "id",
+    "process",
+    "subject",
+    "team",
+    "due_on",
+    "responsible",
+    "status",
+    "completed_on",
+    "late",
+    "No one assigned as",
+]
 
 
 def _list_queryset(request):
@@ -76,6 +89,7 @@ def due_export(request):
                 item.status,
                 item.completed_on or "",
                 "" if late is None else ("yes" if late else "no"),
+                item.unassigned_role.name if item.unassigned_role_id else "",
             ]
             if item.case_id:
                 cases.append(item.case)

@@ -32,7 +32,14 @@ from journeys.models import (
     Visit,
 )
 from processes.models import Area
-from processes.roles import AGENCY_DECISION_MAKER, IDENTIFIED_COLLEAGUE, INDEPENDENT_CHAIR, IRO, PEP_OFFICER
+from processes.roles import (
+    AGENCY_DECISION_MAKER,
+    IDENTIFIED_COLLEAGUE,
+    INDEPENDENT_CHAIR,
+    IRO,
+    PEP_OFFICER,
+    PERSONAL_ADVISER,
+)
 from timeliness.choices import DueStatus
 from timeliness.models import DueItem
 from workforce.models import StaffProfile, Team
@@ -163,8 +170,13 @@ class TestTheDefaultRun:
         assert (approvals[-1] - approvals[0]).days > 5 * 365
         assert set(carers.values_list("status", flat=True)) == {"approved", "on_hold", "deregistered"}
         assert carers.filter(reviewing_officer__username="fostering.officer").count() >= 10
-        reviews = Audit.objects.filter(foster_carer__in=carers, status=AuditStatus.SUBMITTED)
+        submitted = Audit.objects.filter(foster_carer__in=carers, status=AuditStatus.SUBMITTED)
+        reviews = submitted.filter(process__key="cic-reviews-of-foster-carers")
         assert reviews.count() == int(re.search(r"(\d+) reviews recorded", demo).group(1)) >= 8
+        # The first review goes to panel: the panels of the carers whose first review was recorded here.
+        panels = submitted.filter(process__key="cic-fostering-panel", carried_out_by__username="panel.advisor")
+        assert panels.count() == int(re.search(r"(\d+) panels recorded", demo).group(1)) >= 1
+        assert panels.count() + reviews.count() == submitted.count()
         # Each review planned the carer's next, a year on: the register's items are next reviews, not arrears.
         assert DueItem.objects.filter(foster_carer__in=carers, status="open").count() >= reviews.count()
 
@@ -243,6 +255,25 @@ class TestTheDefaultRun:
         waiting = DueItem.objects.filter(status=DueStatus.OPEN, unassigned_role__key=IRO)
         assert 1 <= waiting.values("case").distinct().count() <= 3
         assert {item.responsible.username for item in waiting} == {"tm.cic"}
+
+    def test_every_care_leaver_has_the_personal_adviser_who_owes_their_visits(self, demo):
+        today = date.today()
+        live = CaseAssignment.objects.filter(Q(end=None) | Q(end__gte=today), start__lte=today)
+        leavers = set(
+            CareLeaverStatus.objects.filter(Q(end=None) | Q(end__gte=today), start__lte=today).values_list(
+                "case_id", flat=True
+            )
+        )
+        advised = set(
+            live.filter(role__key=PERSONAL_ADVISER, user__username="personal.adviser").values_list("case_id", flat=True)
+        )
+        assert len(leavers) >= 5
+        assert leavers <= advised
+        # Their visits (Care Leavers Regulations reg 8) are the adviser's own, none left with the manager.
+        visits = DueItem.objects.filter(process__key="sixteen-plus-stat-visits-care-leavers", status=DueStatus.OPEN)
+        assert visits.exists()
+        assert {item.responsible.username for item in visits} == {"personal.adviser"}
+        assert not DueItem.objects.filter(status=DueStatus.OPEN, unassigned_role__key=PERSONAL_ADVISER).exists()
 
     def test_a_second_run_writes_no_facts_and_no_assignments(self, demo):
         users = {user.username: user for user in get_user_model().objects.all()}

@@ -85,3 +85,22 @@ def test_a_staff_user_sees_only_the_facts_of_their_cases(client, cast, placement
     assert client.get(f"/admin/journeys/placement/{placements['CASE-A1'].pk}/change/").status_code == 302
     assert client.get("/admin/journeys/detention/").status_code == 403
     assert not Detention.objects.exists()
+
+
+def test_a_facts_history_outside_the_viewers_scope_is_not_found_and_no_version_is_reverted(client, cast, placements):
+    manager = cast["tm.cic"]
+    manager.is_staff = True
+    manager.save()
+    manager.user_permissions.add(Permission.objects.get(codename="view_placement"))
+    client.force_login(manager)
+    outside, inside = placements["CASE-A1"], placements["CASE-C1"]
+    version = outside.history.latest().history_id
+    assert client.get(f"/admin/journeys/placement/{outside.pk}/history/").status_code == 404
+    assert client.get(f"/admin/journeys/placement/{outside.pk}/history/{version}/").status_code == 404
+    assert client.get(f"/admin/journeys/placement/{inside.pk}/history/").status_code == 200
+    reverted = client.post(
+        f"/admin/journeys/placement/{inside.pk}/history/{inside.history.latest().history_id}/",
+        {"case": inside.case_id, "start": "2025-01-06", "long_term": "on", "kind": inside.kind},
+    )
+    assert reverted.status_code == 403
+    assert Placement.objects.get(pk=inside.pk).long_term is False

@@ -88,3 +88,15 @@ def test_a_local_timescale_cannot_be_deleted_from_the_admin(admin_client, overri
         {"action": "delete_selected", "_selected_action": [override.pk], "post": "yes"},
     )
     assert ScheduleOverride.objects.filter(pk=override.pk).exists()
+
+
+def test_a_catalogue_row_is_not_reverted_from_its_history_page(admin_client):
+    from processes.models import Area
+
+    area = Area.objects.create(key="children-in-care", number=7, title="Children in Care", version=1,
+                               effective_date=date(2014, 4, 1))  # fmt: skip
+    page = f"/admin/processes/area/{area.pk}/history/{area.history.latest().history_id}/"
+    assert admin_client.get(page).status_code == 200
+    posted = {"key": "children-in-care", "number": 7, "title": "Renamed", "version": 1, "effective_date": "2014-04-01"}
+    assert admin_client.post(page, posted).status_code == 403
+    assert Area.objects.get(pk=area.pk).title == "Children in Care"

@@ -7,8 +7,9 @@ from datetime import date
 
 import pytest
 
-from cases.models import Case
-from processes.models import Process
+from cases.models import Case, CaseAssignment
+from processes.models import Process, Role
+from processes.roles import IRO
 from tests.queries import assert_queries, queries_for
 from timeliness.choices import DueStatus
 from timeliness.models import DueItem
@@ -190,3 +191,17 @@ def test_the_home_pages_escalated_section_costs_the_same_queries_at_10_and_5000_
     _escalate(cast, 5_000, to=cast["hos"])
     assert_queries(small, queries_for(client, "/"), "the home page at 5,000 items")
     assert len(client.get("/").context["escalated_due"]) == 20
+
+
+def test_the_csv_names_the_role_nobody_holds_for_the_child_where_the_item_waits_with_the_manager(client, planned):
+    # The IRO of CASE-C1 leaves and nobody replaces them: the reviews wait with the team's manager.
+    CaseAssignment.objects.filter(case=planned.cases["cic"], role__key=IRO).delete()
+    plan_due_items(today=TODAY, horizon_days=90)
+    client.force_login(planned["hos"])
+    rows = list(csv.DictReader(io.StringIO(client.get("/due/export.csv").content.decode())))
+    unassigned = {str(pk): name or "" for pk, name in DueItem.objects.values_list("pk", "unassigned_role__name")}
+    assert {row["id"]: row["No one assigned as"] for row in rows} == unassigned
+    iro = Role.objects.get(key=IRO).name
+    waiting = [row for row in rows if row["No one assigned as"] == iro]
+    assert waiting and all(row["subject"] == "CASE-C1" and row["responsible"] for row in waiting)
+    assert any(row["No one assigned as"] == "" for row in rows)
