@@ -104,3 +104,23 @@ def test_a_facts_history_outside_the_viewers_scope_is_not_found_and_no_version_i
     )
     assert reverted.status_code == 403
     assert Placement.objects.get(pk=inside.pk).long_term is False
+
+
+def test_a_fact_entered_in_error_is_withdrawn_from_the_admin_not_deleted(superuser_client, placements):
+    placement = placements["CASE-C1"]
+    superuser_client.post(
+        "/admin/journeys/placement/", {"action": "withdraw", "_selected_action": [placement.pk], "index": 0}
+    )
+    placement.refresh_from_db()
+    assert placement.withdrawn_at is not None
+    assert placement.history.filter(history_change_reason__startswith="Withdrawn").exists()
+
+
+def test_someone_who_may_only_look_is_not_offered_the_withdrawal(client, cast, placements):
+    viewer = cast["qa.admin"]
+    viewer.is_staff = True
+    viewer.save()
+    viewer.user_permissions.add(Permission.objects.get(codename="view_placement"))
+    client.force_login(viewer)
+    page = client.get("/admin/journeys/placement/")
+    assert page.status_code == 200 and 'value="withdraw"' not in page.content.decode()
