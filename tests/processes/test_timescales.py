@@ -222,3 +222,10 @@ def test_a_due_date_on_a_closure_day_says_so_and_a_working_day_has_no_flag():
 @given(st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31)))
 def test_a_day_is_flagged_exactly_when_it_is_no_working_day(day):
     assert (non_working_reason(day) is None) == is_working_day(day)
+
+
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31)), st.integers(min_value=0, max_value=600))
+def test_adding_months_is_relativedeltas_rule_month_ends_clamped(start, months):
+    from dateutil.relativedelta import relativedelta
+
+    assert add_months(start, months) == start + relativedelta(months=months)
