@@ -1,7 +1,6 @@
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from core.widgets import Select
@@ -23,9 +22,13 @@ ESCALATED_STAGES = (ReminderStage.ESCALATED, ReminderStage.ESCALATED_HEAD)
 
 def escalated_to(items, user):
     """The items escalated to `user` (as line manager or head of service): those with an escalation
-    row naming them, i.e. what they were actually told about."""
-    told = Reminder.objects.filter(due_item=OuterRef("pk"), recipient=user, stage__in=ESCALATED_STAGES)
-    return items.filter(Exists(told))
+    row naming them, i.e. what they were actually told about.
+
+    `id IN (the user's escalation rows)`, read from the partial index of escalations by recipient
+    (timeliness_reminder_escalated), rather than EXISTS per item: that walked every open item, the
+    earliest first, probing each for a row, and for someone told of nothing read all two million."""
+    told = Reminder.objects.filter(recipient=user, stage__in=ESCALATED_STAGES).order_by().values("due_item")
+    return items.filter(pk__in=told)
 
 
 class DueItemFilterSet(django_filters.FilterSet):

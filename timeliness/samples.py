@@ -34,12 +34,17 @@ from processes.models import Process, Role
 from processes.roles import Capability, role_keys_with
 from processes.services import system_user
 from timeliness.choices import DueSource
+from timeliness.item_history import INSERT_COLUMNS, due_items_change, due_items_insert
 from timeliness.models import DueItem, SampleDraw
 from workforce.models import Team
 
 logger = logging.getLogger(__name__)
 
 SAMPLE_AUDIT_KEY = "csc-sample-audit"
+SAMPLE_REASON = "Chosen in the monthly random sample"
+# The columns a sampled item gives (a leading part of item_history's): key, due_on, case, episode (none),
+# process, responsible, responsible role, team.
+SAMPLE_COLUMNS = INSERT_COLUMNS[:8]
 # The records a sampled process draws from, by the process's area. Every process with a sample rate in
 # the catalogue is a Youth Offending Service one; a rate given elsewhere needs its episode kind here.
 SAMPLED_EPISODE_KINDS = {"youth-offending-service": EpisodeKind.YOUTH_JUSTICE_ORDER}
@@ -196,7 +201,9 @@ def _draw(plan: _Plan, *, period: date, actor, role) -> SampleDraw | None:
         # made since the check above; only that draw is undone, the others stand.
         with transaction.atomic():
             draw = SampleDraw(**identity, population=plan.population, size=plan.size, seed=seed, chosen=chosen)
-            draw.full_clean(validate_constraints=False)
+            # The process, team and manager were read from the database just now: checking that they
+            # exist would cost a query each.
+            draw.full_clean(exclude=["process", "team", "manager"], validate_constraints=False)
             save_with_history(draw, actor=actor, reason="Monthly random sample", validate=False)
             _due_items_create(draw, actor=actor, role=role)
     except IntegrityError:
@@ -210,22 +217,22 @@ def _drawn_already(identity: dict) -> bool:
 
 
 def _due_items_create(draw: SampleDraw, *, actor, role) -> None:
+    """The draw's due items, one per chosen case, with their "+" history rows: set-based, a fixed
+    number of queries whatever the number of cases (timeliness.item_history.due_items_insert, which
+    skips a key that exists already)."""
     due_on = sample_due_on(draw.period)
     responsible = draw.manager or draw.team.manager
-    for case_id in draw.chosen:
-        key = f"sample:{draw.pk}:{case_id}"
-        if DueItem.objects.filter(key=key).exists():
-            continue
-        item = DueItem(
-            key=key,
-            process=draw.process,
-            case_id=case_id,
-            team=draw.team,
-            due_on=due_on,
-            responsible=responsible,
-            responsible_role=role,
-            source=DueSource.SAMPLE,
-            sample_draw=draw,
-        )
-        item.full_clean(validate_unique=False, validate_constraints=False)
-        save_with_history(item, actor=actor, reason="Chosen in the monthly random sample", validate=False)
+    keys = [f"sample:{draw.pk}:{case_id}" for case_id in draw.chosen]
+    responsible_id, role_id = getattr(responsible, "pk", None), getattr(role, "pk", None)
+    rows = [
+        (key, due_on, case_id, None, draw.process_id, responsible_id, role_id, draw.team_id)
+        for key, case_id in zip(keys, draw.chosen, strict=True)
+    ]
+    due_items_insert(rows, columns=SAMPLE_COLUMNS, actor=actor, reason=SAMPLE_REASON)
+    # due_items_insert writes schedule-rule items; these are the draw's. Marked so within the draw's
+    # savepoint (no one sees the rows in between), with a "~" history row each: history rows are
+    # never changed (the application's role may only add them), so the "+" row keeps "rule".
+    items = list(DueItem.objects.filter(key__in=keys, sample_draw=None))
+    for item in items:
+        item.source, item.sample_draw = DueSource.SAMPLE, draw
+    due_items_change(items, fields=["source", "sample_draw"], actor=actor, reason=SAMPLE_REASON)
