@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from audits.choices import AuditStatus
 from audits.models import Audit
@@ -34,7 +35,7 @@ from processes.models import Process, Role
 from processes.roles import Capability, role_keys_with
 from processes.services import system_user
 from timeliness.choices import DueSource
-from timeliness.item_history import INSERT_COLUMNS, due_items_change, due_items_insert
+from timeliness.item_history import INSERT_BATCH
 from timeliness.models import DueItem, SampleDraw
 from workforce.models import Team
 
@@ -42,9 +43,6 @@ logger = logging.getLogger(__name__)
 
 SAMPLE_AUDIT_KEY = "csc-sample-audit"
 SAMPLE_REASON = "Chosen in the monthly random sample"
-# The columns a sampled item gives (a leading part of item_history's): key, due_on, case, episode (none),
-# process, responsible, responsible role, team.
-SAMPLE_COLUMNS = INSERT_COLUMNS[:8]
 # The records a sampled process draws from, by the process's area. Every process with a sample rate in
 # the catalogue is a Youth Offending Service one; a rate given elsewhere needs its episode kind here.
 SAMPLED_EPISODE_KINDS = {"youth-offending-service": EpisodeKind.YOUTH_JUSTICE_ORDER}
@@ -218,21 +216,28 @@ def _drawn_already(identity: dict) -> bool:
 
 def _due_items_create(draw: SampleDraw, *, actor, role) -> None:
     """The draw's due items, one per chosen case, with their "+" history rows: set-based, a fixed
-    number of queries whatever the number of cases (timeliness.item_history.due_items_insert, which
-    skips a key that exists already)."""
+    number of queries whatever the number of cases.
+
+    simple-history's bulk_create_with_history rather than timeliness.item_history.due_items_insert:
+    that writes schedule-rule items only (its source is "rule", and it has no sample draw), and an
+    item's "+" history row must say it was sampled, from the start. Its keys cannot exist already:
+    they name this draw, made in the same savepoint."""
     due_on = sample_due_on(draw.period)
     responsible = draw.manager or draw.team.manager
-    keys = [f"sample:{draw.pk}:{case_id}" for case_id in draw.chosen]
-    responsible_id, role_id = getattr(responsible, "pk", None), getattr(role, "pk", None)
-    rows = [
-        (key, due_on, case_id, None, draw.process_id, responsible_id, role_id, draw.team_id)
-        for key, case_id in zip(keys, draw.chosen, strict=True)
+    items = [
+        DueItem(
+            key=f"sample:{draw.pk}:{case_id}",
+            process=draw.process,
+            case_id=case_id,
+            team=draw.team,
+            due_on=due_on,
+            responsible=responsible,
+            responsible_role=role,
+            source=DueSource.SAMPLE,
+            sample_draw=draw,
+        )
+        for case_id in draw.chosen
     ]
-    due_items_insert(rows, columns=SAMPLE_COLUMNS, actor=actor, reason=SAMPLE_REASON)
-    # due_items_insert writes schedule-rule items; these are the draw's. Marked so within the draw's
-    # savepoint (no one sees the rows in between), with a "~" history row each: history rows are
-    # never changed (the application's role may only add them), so the "+" row keeps "rule".
-    items = list(DueItem.objects.filter(key__in=keys, sample_draw=None))
-    for item in items:
-        item.source, item.sample_draw = DueSource.SAMPLE, draw
-    due_items_change(items, fields=["source", "sample_draw"], actor=actor, reason=SAMPLE_REASON)
+    bulk_create_with_history(
+        items, DueItem, batch_size=INSERT_BATCH, default_user=actor, default_change_reason=SAMPLE_REASON
+    )
