@@ -2,14 +2,16 @@
 three due sections (the user's own, their teams', what was escalated to them).
 """
 
-from django.db.models import Count, Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from audits.due_offers import DueOffer
 from cases.scope import case_in_scope_q, due_items_rule_branches, managed_teams_q
 from timeliness.choices import DueStatus
-from timeliness.filtersets import escalated_to
+from timeliness.filtersets import IdIsAnyOf, escalated_to
 from timeliness.models import DueItem
 
 RELATED = ("process", "case", "staff_member", "foster_carer", "team", "responsible", "unassigned_role")
@@ -19,10 +21,10 @@ def due_items_for(user):
     """The due items a user may see (the rule: cases.scope.due_items_rule).
 
     Service-wide roles get every item with no scope test at all. Everyone else gets
-    `id IN (branch UNION ALL branch)`, one branch per condition of the rule (their cases' items, by
-    the case index; their own, by the responsible index): the OR of the two conditions rules out
-    every index, and PostgreSQL read all the items. An item in both branches appears twice in the
-    subquery, which IN does not mind (docs/timeliness-queries.md)."""
+    `id = ANY(ARRAY(branch UNION ALL branch))` (`id IN` on SQLite), one branch per condition of the
+    rule (their cases' items, by the case index; their own, by the responsible index): the OR of the
+    two conditions rules out every index, and PostgreSQL read all the items. An item in both branches
+    appears twice in the array, which ANY does not mind (docs/timeliness-queries.md)."""
     if not user.is_authenticated:
         return DueItem.objects.none()
     branches = due_items_rule_branches(user)
@@ -30,7 +32,11 @@ def due_items_for(user):
         items = DueItem.objects.all()
     else:
         first, *others = (DueItem.objects.filter(branch).order_by().values("pk") for branch in branches)
-        items = DueItem.objects.filter(pk__in=first.union(*others, all=True))
+        ids = first.union(*others, all=True)
+        # On PostgreSQL `id = ANY(ARRAY(...))`, as for escalations (timeliness.filtersets.escalated_to):
+        # the ids gathered once, the items read by primary key, whatever the statistics say.
+        on_postgresql = connection.vendor == "postgresql"
+        items = DueItem.objects.filter(IdIsAnyOf(F("pk"), ArraySubquery(ids)) if on_postgresql else Q(pk__in=ids))
     return items.select_related(*RELATED)
 
 
