@@ -1,7 +1,9 @@
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
+from django.db.models import BooleanField, F, Func
 from django.utils import timezone
 
 from core.widgets import Select
@@ -23,9 +25,26 @@ ESCALATED_STAGES = (ReminderStage.ESCALATED, ReminderStage.ESCALATED_HEAD)
 
 def escalated_to(items, user):
     """The items escalated to `user` (as line manager or head of service): those with an escalation
-    row naming them, i.e. what they were actually told about."""
-    told = Reminder.objects.filter(due_item=OuterRef("pk"), recipient=user, stage__in=ESCALATED_STAGES)
-    return items.filter(Exists(told))
+    row naming them, i.e. what they were actually told about.
+
+    `id = ANY(ARRAY(the user's escalation rows))`, read from the partial index of escalations by recipient
+    (timeliness_reminder_escalated), rather than EXISTS per item: that walked every open item, the
+    earliest first, probing each for a row, and for someone told of nothing read all two million."""
+    told = Reminder.objects.filter(recipient=user, stage__in=ESCALATED_STAGES).order_by().values("due_item")
+    if connection.vendor != "postgresql":
+        return items.filter(pk__in=told)
+    # `id = ANY(ARRAY(...))`: the ids are gathered once (an InitPlan) and the items read by primary key.
+    # As `id IN (...)`, with stale statistics PostgreSQL estimated one escalation row and re-read the
+    # user's rows for every open item (a semi-join filter: 26 million comparisons for 26,667 items).
+    return items.filter(IdIsAnyOf(F("pk"), ArraySubquery(told)))
+
+
+class IdIsAnyOf(Func):
+    """`column = ANY(array)` (PostgreSQL), a condition."""
+
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
 
 
 class DueItemFilterSet(django_filters.FilterSet):

@@ -116,6 +116,9 @@ class DueItem(BaseModel):
             ),
         ]
         indexes = [
+            # The due list's order over every item (service-wide roles, unfiltered) and its keyset pages:
+            # the first page walks this index and stops after 50 rows (docs/timeliness-queries.md).
+            models.Index(fields=["due_on", "id"], name="timeliness_dueitem_due_id"),
             # Reminders' stages and the due list's overdue filter.
             models.Index(fields=["status", "due_on"], name="audits_dueitem_status_due"),
             # The home page's "your items" and reminders to the responsible person.
@@ -197,6 +200,13 @@ class Reminder(models.Model):
         indexes = [
             # A digest's rows (recipient, sent_at = the run's time) and what a person was sent.
             models.Index(fields=["recipient", "sent_at"], name="audits_reminder_recipient_sent"),
+            # What was escalated to a person (the home page's section, the due list's "Escalated to me"):
+            # partial, so the far more numerous due-soon and overdue rows cost it nothing.
+            models.Index(
+                fields=["recipient", "due_item"],
+                name="timeliness_reminder_escalated",
+                condition=models.Q(stage__in=["escalated", "escalated_head"]),
+            ),
         ]
 
     def __str__(self):

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from audits.choices import AuditStatus
 from audits.models import Audit
@@ -34,12 +35,14 @@ from processes.models import Process, Role
 from processes.roles import Capability, role_keys_with
 from processes.services import system_user
 from timeliness.choices import DueSource
+from timeliness.item_history import INSERT_BATCH
 from timeliness.models import DueItem, SampleDraw
 from workforce.models import Team
 
 logger = logging.getLogger(__name__)
 
 SAMPLE_AUDIT_KEY = "csc-sample-audit"
+SAMPLE_REASON = "Chosen in the monthly random sample"
 # The records a sampled process draws from, by the process's area. Every process with a sample rate in
 # the catalogue is a Youth Offending Service one; a rate given elsewhere needs its episode kind here.
 SAMPLED_EPISODE_KINDS = {"youth-offending-service": EpisodeKind.YOUTH_JUSTICE_ORDER}
@@ -196,7 +199,9 @@ def _draw(plan: _Plan, *, period: date, actor, role) -> SampleDraw | None:
         # made since the check above; only that draw is undone, the others stand.
         with transaction.atomic():
             draw = SampleDraw(**identity, population=plan.population, size=plan.size, seed=seed, chosen=chosen)
-            draw.full_clean(validate_constraints=False)
+            # The process, team and manager were read from the database just now: checking that they
+            # exist would cost a query each.
+            draw.full_clean(exclude=["process", "team", "manager"], validate_constraints=False)
             save_with_history(draw, actor=actor, reason="Monthly random sample", validate=False)
             _due_items_create(draw, actor=actor, role=role)
     except IntegrityError:
@@ -210,14 +215,18 @@ def _drawn_already(identity: dict) -> bool:
 
 
 def _due_items_create(draw: SampleDraw, *, actor, role) -> None:
+    """The draw's due items, one per chosen case, with their "+" history rows: set-based, a fixed
+    number of queries whatever the number of cases.
+
+    simple-history's bulk_create_with_history rather than timeliness.item_history.due_items_insert:
+    that writes schedule-rule items only (its source is "rule", and it has no sample draw), and an
+    item's "+" history row must say it was sampled, from the start. Its keys cannot exist already:
+    they name this draw, made in the same savepoint."""
     due_on = sample_due_on(draw.period)
     responsible = draw.manager or draw.team.manager
-    for case_id in draw.chosen:
-        key = f"sample:{draw.pk}:{case_id}"
-        if DueItem.objects.filter(key=key).exists():
-            continue
-        item = DueItem(
-            key=key,
+    items = [
+        DueItem(
+            key=f"sample:{draw.pk}:{case_id}",
             process=draw.process,
             case_id=case_id,
             team=draw.team,
@@ -227,5 +236,8 @@ def _due_items_create(draw: SampleDraw, *, actor, role) -> None:
             source=DueSource.SAMPLE,
             sample_draw=draw,
         )
-        item.full_clean(validate_unique=False, validate_constraints=False)
-        save_with_history(item, actor=actor, reason="Chosen in the monthly random sample", validate=False)
+        for case_id in draw.chosen
+    ]
+    bulk_create_with_history(
+        items, DueItem, batch_size=INSERT_BATCH, default_user=actor, default_change_reason=SAMPLE_REASON
+    )

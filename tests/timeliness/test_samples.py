@@ -282,3 +282,36 @@ def test_closed_cases_are_left_out_of_the_population(samples):
     draw_samples(period=OCTOBER)
     assert closed.pk not in yos_draw().population
     assert len(yos_draw().population) == 4
+
+
+#
+# Set-based: the queries a draw costs
+#
+
+
+def test_a_draw_costs_the_same_queries_for_5_and_50_cases(samples):
+    from tests.queries import Queries
+
+    yos_cases(samples, 5)
+    with Queries() as small:
+        few = draw_samples(period=OCTOBER)
+    for n in range(45):
+        new_case(samples, f"YOS-MORE-{n:03}")
+    with Queries() as large:
+        many = draw_samples(period=date(2026, 11, 1))
+    assert [draw.size for draw in few if draw.process.key in YOS_KEYS] == [1, 1]
+    assert [draw.size for draw in many if draw.process.key in YOS_KEYS] == [10, 10]
+    assert len(few) == len(many)
+    assert len(large) == len(small), f"{len(small)} queries for 5 cases, {len(large)} for 50"
+
+
+def test_each_sampled_item_has_one_history_row_saying_it_was_sampled(samples):
+    yos_cases(samples, 10)
+    draw_samples(period=OCTOBER)
+    draw = yos_draw()
+    items = DueItem.objects.filter(sample_draw=draw)
+    history = DueItem.history.filter(id__in=items.values("pk"))
+    assert history.count() == items.count() == draw.size
+    for row in history:
+        assert (row.history_type, row.source, row.sample_draw_id) == ("+", DueSource.SAMPLE, draw.pk)
+        assert row.history_change_reason == "Chosen in the monthly random sample"
