@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("timeliness", "0009_close_items_of_closed_cases_and_ended_episodes")]
+    dependencies = [("timeliness", "0010_due_items_indexed_for_planning")]
 
     operations = [
         migrations.AddIndex(
