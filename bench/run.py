@@ -15,6 +15,10 @@ Scenarios add themselves to SCENARIOS; each takes the parsed arguments:
   case_import  a browser case import of --import-rows new cases, checked and written by the worker's
              task bodies: each step's time, peak memory (tracemalloc) and queries, beside the catalogue
              load's in the same run (bench/case_import.py). Not in the default run.
+  national  a large national service's tables (--national-scale 1.0: 200k cases, 2M due items, 100k
+             audits, ~4M reminders, 10M access-log rows) loaded by SQL, each load timed, then the
+             due, case, audit, dashboard and access-log pages beside the home page; --stale adds 20%
+             more due items and reminders after ANALYZE (bench/national.py). Not in the default run.
 """
 
 import argparse
@@ -71,6 +75,12 @@ def dashboard(args):
     dashboard_benchmark(args)
 
 
+def national(args):
+    from bench.national import national_benchmark
+
+    national_benchmark(args)
+
+
 def case_import(args):
     from bench.case_import import case_import_benchmark
 
@@ -85,9 +95,11 @@ SCENARIOS = {
     "reminders": reminders,
     "dashboard": dashboard,
     "case_import": case_import,
+    "national": national,
 }
-# Run only when named: it writes 100,000 cases one by one, as the import does (minutes).
-DEFAULT_SCENARIOS = [name for name in SCENARIOS if name != "case_import"]
+# Run only when named: case_import writes 100,000 cases one by one, as the import does (minutes);
+# national loads millions of rows.
+DEFAULT_SCENARIOS = [name for name in SCENARIOS if name not in ("case_import", "national")]
 
 
 def main():
@@ -131,6 +143,15 @@ def main():
     )
     parser.add_argument(
         "--import-rows", type=int, default=100_000, help="case_import: rows of the CSV (default 100000)"
+    )
+    parser.add_argument(
+        "--national-scale",
+        type=float,
+        default=1.0,
+        help="national: share of the national sizes to load (default 1.0; 0.01 for a quick try)",
+    )
+    parser.add_argument(
+        "--stale", action="store_true", help="national: add 20%% more due items and reminders after ANALYZE"
     )
     args = parser.parse_args()
     unknown = set(args.scenarios) - set(SCENARIOS)
