@@ -51,7 +51,7 @@ def test_the_list_shows_exactly_the_audits_in_the_users_scope(client, cast, reco
 def test_scrutiny_gets_a_list_with_no_case_reference_or_child_name(client, cast, records):
     client.force_login(cast["scrutiny"])
     response = client.get("/audits/")
-    content = response.content.decode()
+    content = response.getvalue().decode()
     assert response.status_code == 200
     for case in cast.cases.values():
         assert case.reference not in content and case.child_name not in content
@@ -62,11 +62,11 @@ def test_the_list_shows_the_moderation_agreement_rate(client, cast, records):
     audit_moderate(actor=cast["hos"], audit=records["submitted"], agreed=True)
     audit_moderate(actor=cast["hos"], audit=records["cic"], agreed=False, grade="inadequate", reason="Thin plan")
     client.force_login(cast["hos"])
-    assert "1 of 2 moderated audits (50%)" in client.get("/audits/").content.decode()
+    assert "1 of 2 moderated audits (50%)" in client.get("/audits/").getvalue().decode()
     client.force_login(cast["tm.assessment"])
-    assert "1 of 1 moderated audits (100%)" in client.get("/audits/").content.decode()
+    assert "1 of 1 moderated audits (100%)" in client.get("/audits/").getvalue().decode()
     client.force_login(cast["tm.yos"])
-    assert "No audit in this list has been moderated yet." in client.get("/audits/").content.decode()
+    assert "No audit in this list has been moderated yet." in client.get("/audits/").getvalue().decode()
 
 
 def test_the_list_filters_by_status_and_process(client, cast, records):
@@ -80,7 +80,7 @@ def test_the_list_filters_by_status_and_process(client, cast, records):
 def export_rows(response) -> list[dict]:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    return list(csv.DictReader(io.StringIO(response.getvalue().decode())))
 
 
 def test_the_export_holds_only_what_the_user_may_see_and_no_child_name(client, cast, records):
@@ -89,13 +89,13 @@ def test_the_export_holds_only_what_the_user_may_see_and_no_child_name(client, c
     rows = export_rows(response)
     assert [int(row["id"]) for row in rows] == [records["cic"].pk]
     assert rows[0]["subject"] == "CASE-C1"
-    assert "Child CASE" not in response.content.decode()
+    assert "Child CASE" not in response.getvalue().decode()
 
     client.force_login(cast["hos"])
     response = client.get("/audits/export.csv")
     submitted = {audit.pk for name, audit in records.items() if name != "draft"}
     assert {int(row["id"]) for row in export_rows(response)} == submitted
-    assert "Child CASE" not in response.content.decode()
+    assert "Child CASE" not in response.getvalue().decode()
 
     client.force_login(cast["scrutiny"])
     assert export_rows(client.get("/audits/export.csv")) == []
@@ -143,7 +143,7 @@ def test_the_case_page_lists_its_audits_the_outcomes_not_met_and_open_actions(cl
     client.force_login(cast["tm.assessment"])
     response = client.get(f"/cases/{cast.cases['assessment'].pk}/")
     assert {audit.pk for audit in response.context["audits"]} == {records["submitted"].pk, records["draft"].pk}
-    content = response.content.decode()
+    content = response.getvalue().decode()
     not_met = records["submitted"].findings.get(judgement=Judgement.NOT_MET)
     assert f"Not met: {not_met.outcome.text[:60]}" in content
     assert [action.description for action in response.context["open_actions"]] == ["Write the plan"]
@@ -179,7 +179,7 @@ def test_the_case_page_shows_no_action_of_a_draft_the_viewer_may_not_open(client
     response = client.get(f"/cases/{cast.cases['assessment'].pk}/")
     assert response.status_code == 200
     assert [action.description for action in response.context["open_actions"]] == ["Write the plan"]
-    assert "Draft-only action" not in response.content.decode()
+    assert "Draft-only action" not in response.getvalue().decode()
     assert client.get(f"/audits/{draft_with_an_action.pk}/").status_code == 404  # the draft they may not open
 
 
@@ -194,10 +194,10 @@ def test_the_drafts_author_sees_its_actions_on_the_case_page(client, cast, draft
 
 def test_the_home_page_lists_the_users_open_actions_and_drafts(client, cast, records):
     client.force_login(cast["sw.assessment"])
-    content = client.get("/").content.decode()
+    content = client.get("/").getvalue().decode()
     assert "Write the plan" in content and "You have no drafts." in content
     client.force_login(cast["tm.assessment"])
-    content = client.get("/").content.decode()
+    content = client.get("/").getvalue().decode()
     assert f'href="/audits/{records["draft"].pk}/edit/"' in content
     assert "You have no open actions." in content
 
@@ -205,14 +205,14 @@ def test_the_home_page_lists_the_users_open_actions_and_drafts(client, cast, rec
 def test_mark_as_done_works_from_the_home_page(client, cast, records):
     action = Action.objects.get(audit=records["submitted"])
     client.force_login(cast["sw.assessment"])
-    content = client.get("/").content.decode()
+    content = client.get("/").getvalue().decode()
     assert f'action="/actions/{action.pk}/done/"' in content
     response = client.post(f"/actions/{action.pk}/done/", {"next": "/"})
     assert (response.status_code, response["Location"]) == (302, "/")
     action.refresh_from_db()
     assert (action.status, action.done_on) == (ActionStatus.DONE, timezone.localdate())
     assert action.history.first().history_user == cast["sw.assessment"]
-    assert "You have no open actions." in client.get("/").content.decode()
+    assert "You have no open actions." in client.get("/").getvalue().decode()
 
 
 def test_mark_as_done_never_returns_to_another_site(client, cast, records):

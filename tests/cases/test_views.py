@@ -81,7 +81,7 @@ def test_the_case_list_shows_exactly_the_cases_in_the_users_scope(client, cast, 
 def test_the_export_holds_exactly_the_cases_in_the_users_scope(client, cast):
     client.force_login(cast["tm.cic"])
     response = client.get("/cases/export.csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
     assert [row["reference"] for row in rows] == ["CASE-C1"]
     assert response["Content-Type"].startswith("text/csv")
 
@@ -190,7 +190,7 @@ def test_the_access_log_page_shows_references_not_childrens_names(client, cast):
     client.force_login(cast["hos"])
     client.get(f"/cases/{cast.cases['yos'].pk}/")
     client.force_login(cast["qa.admin"])
-    content = client.get("/access-log/").content.decode()
+    content = client.get("/access-log/").getvalue().decode()
     assert "CASE-Y1" in content
     assert "Child CASE-Y1" not in content
 

@@ -13,13 +13,13 @@ from core.csv_export import FORMULA_TRIGGERS, csv_response, spreadsheet_safe
 
 
 def cells(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    return list(csv.reader(io.StringIO(response.getvalue().decode())))
 
 
 def test_it_writes_the_header_then_the_rows_as_utf8_csv():
     response = csv_response("cases", ["reference", "name"], [["C1", "Zoë, Smith"], ["C2", ""]])
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response.content == 'reference,name\r\nC1,"Zoë, Smith"\r\nC2,\r\n'.encode()
+    assert response.getvalue() == 'reference,name\r\nC1,"Zoë, Smith"\r\nC2,\r\n'.encode()
 
 
 def test_it_names_the_attachment_with_the_local_time_and_forbids_storing_it():
@@ -34,7 +34,7 @@ def test_a_plain_file_name_still_forbids_storing_it():
     response = csv_response("due-items", ["id"], iter([[1]]), stamped=False)
     assert response["Content-Disposition"] == 'attachment; filename="due-items.csv"'
     assert response["Cache-Control"] == "no-store"
-    assert response.content == b"id\r\n1\r\n"
+    assert response.getvalue() == b"id\r\n1\r\n"
 
 
 @pytest.mark.parametrize("trigger", FORMULA_TRIGGERS)
