@@ -12,6 +12,7 @@ from audits.models import Action
 from audits.services import audit_moderate
 from cases.choices import AccessAction
 from cases.models import AccessLogEntry
+from tests.audits.helpers import record
 
 # The catalogue (who leads what decides the recording pages) is loaded once for the module.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue_once", "cast_once")]
@@ -106,6 +107,31 @@ def test_the_export_logs_each_case_it_holds(client, cast, records):
     client.get("/audits/export.csv")
     entry = AccessLogEntry.objects.get()
     assert (entry.user, entry.case, entry.action) == (cast["tm.cic"], cast.cases["cic"], AccessAction.EXPORTED)
+
+
+def test_an_export_of_three_audits_of_two_cases_logs_each_case_once_naming_the_export(client, cast, records):
+    record(cast["tm.assessment"], "csc-sample-audit", case=cast.cases["assessment"])
+    client.force_login(cast["hos"])
+    rows = export_rows(client.get("/audits/export.csv"))
+    assert sorted(row["subject"] for row in rows if row["subject"].startswith("CASE")) == [
+        "CASE-A1",
+        "CASE-A1",
+        "CASE-C1",
+    ]
+    logged = AccessLogEntry.objects.values_list("case__reference", "action", "path")
+    assert sorted(logged) == [
+        ("CASE-A1", AccessAction.EXPORTED, "/audits/export.csv"),
+        ("CASE-C1", AccessAction.EXPORTED, "/audits/export.csv"),
+    ]
+
+
+def test_the_export_is_logged_before_a_byte_is_read(client, cast, records):
+    # A download the client abandons has still been logged: the log is written before the rows stream.
+    client.force_login(cast["hos"])
+    response = client.get("/audits/export.csv")
+    assert response.streaming
+    assert AccessLogEntry.objects.filter(action=AccessAction.EXPORTED).count() == 2
+    response.close()
 
 
 #

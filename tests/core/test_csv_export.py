@@ -67,3 +67,21 @@ def test_no_text_cell_read_back_starts_a_formula_and_only_a_formula_gains_a_quot
     (cell,) = cells(csv_response("x", ["a"], [[text]]))[1] or [""]
     assert not cell.startswith(FORMULA_TRIGGERS)
     assert cell == ("'" + text if text.startswith(FORMULA_TRIGGERS) else text)
+
+
+def test_the_response_streams_and_a_dropped_download_closes_the_rows():
+    closed = []
+
+    def rows():
+        try:
+            for number in range(100_000):
+                yield [number, "x" * 20]
+        finally:
+            closed.append(True)
+
+    response = csv_response("x", ["n", "text"], rows())
+    assert response.streaming
+    first = next(iter(response.streaming_content))
+    assert first.startswith(b"n,text\r\n0,") and len(first) < 100_000 * 25  # one block, not the whole file
+    response.close()
+    assert closed == [True]
