@@ -265,3 +265,24 @@ def test_the_case_page_runs_the_same_number_of_queries_however_many_episodes(cli
     few = queries_for(client, f"/cases/{case.pk}/")
     Episode.objects.bulk_create(Episode(case=case, kind="child_in_need", start=date(2025, 1, d)) for d in range(1, 29))
     assert_queries(few, queries_for(client, f"/cases/{case.pk}/"), "the case page with 29 episodes")
+
+
+def test_the_access_log_date_filter_keeps_the_local_day_by_comparing_the_timestamp_uncast(client, cast):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client.force_login(cast["hos"])
+    client.get(f"/cases/{cast.cases['yos'].pk}/")
+    today = timezone.localdate()
+    client.force_login(cast["qa.admin"])
+
+    def shown(since, until):
+        response = client.get("/access-log/", {"since": since.isoformat(), "until": until.isoformat()})
+        return [entry.case.reference for entry in response.context["object_list"]]
+
+    assert shown(today, today) == ["CASE-Y1"]
+    assert shown(today + timedelta(days=1), today + timedelta(days=1)) == []
+    assert shown(today - timedelta(days=1), today - timedelta(days=1)) == []
+    sql = str(client.get("/access-log/", {"since": today.isoformat()}).context["object_list"].query)
+    assert "::date" not in sql and "cast_date" not in sql.lower()
