@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audits.choices import PROCESS_NOTES, AuditStatus
 from audits.due_offers import due_offer
+from audits.exports import AUDIT_CSV_COLUMNS, audit_export_rows
 from audits.filtersets import AuditFilterSet
 from audits.forms import AuditRecordForm, AuditStartForm, ModerationForm
 from audits.models import Action, Audit
@@ -33,7 +34,7 @@ from audits.selectors import (
 from audits.services import action_complete, audit_amend, audit_moderate, audit_save, audit_start, audit_submit
 from audits.staleness import StaleRecord
 from cases.choices import AccessAction
-from cases.services import access_log_record
+from cases.services import access_log_record, access_log_record_export
 from core.csv_export import csv_response
 from core.kept_forms import keeps_typed_work, take_kept_form
 from core.paging import page_of, page_query, query_number
@@ -366,23 +367,6 @@ def action_done(request, pk):
 # The audit list and its CSV
 #
 
-AUDIT_CSV_COLUMNS = [
-    "id",
-    "process",
-    "table",
-    "subject",
-    "team",
-    "carried_out_by",
-    "due_on",
-    "held_on",
-    "on_time",
-    "status",
-    "grade",
-    "moderated",
-    "moderation_agreed",
-]
-
-
 # What a list row and the CSV show of each related row, and no more (a process's rules and texts, a
 # person's password hash and dates stay in the database).
 _PEOPLE = get_user_model().objects.only("username", "first_name", "last_name")
@@ -442,31 +426,8 @@ def audit_list(request):
 
 @login_required
 def audit_export(request):
-    """The filtered list as CSV: what the user may see, no child's name (references only)."""
+    """The filtered list as CSV, streamed: what the user may see, no child's name (references only). The
+    cases it names are logged, once each, before the file is sent."""
     _, audits = _audit_list_queryset(request)
-    audits = list(audits)
-    rows = []
-    for audit in audits:
-        moderation = getattr(audit, "moderation", None)
-        late = audit.was_late
-        rows.append(
-            [
-                audit.pk,
-                audit.process.name,
-                audit.process.area.title,
-                audit.subject_display,
-                audit.team.name if audit.team else "",
-                audit.carried_out_by.get_full_name() or audit.carried_out_by.username,
-                audit.due_on or "",
-                audit.held_on or "",
-                "" if late is None else ("no" if late else "yes"),
-                audit.status,
-                audit.grade,
-                "yes" if moderation else "no",
-                "" if moderation is None else ("yes" if moderation.agreed else "no"),
-            ]
-        )
-    cases = [audit.case for audit in audits if audit.case_id]
-    if cases:
-        access_log_record(user=request.user, cases=cases, action=AccessAction.EXPORTED, path=request.path)
-    return csv_response("audits", AUDIT_CSV_COLUMNS, rows)
+    access_log_record_export(user=request.user, queryset=audits, case_field="case", path=request.path)
+    return csv_response("audits", AUDIT_CSV_COLUMNS, audit_export_rows(audits))

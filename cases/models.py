@@ -151,6 +151,12 @@ class AccessLogEntry(models.Model):
     class Meta:
         db_table = "audits_accesslogentry"
         ordering = ["-at", "-pk"]
+        # The log page filtered by case or by person, newest first: one index range each, in page order,
+        # however long the log (the single-column foreign-key indexes made the server sort every entry).
+        indexes = [
+            models.Index(fields=["case", "-at", "-id"], name="audits_accesslog_case_at"),
+            models.Index(fields=["user", "-at", "-id"], name="audits_accesslog_user_at"),
+        ]
         default_permissions = ("view",)
         verbose_name_plural = "access log entries"
 

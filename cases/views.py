@@ -7,26 +7,16 @@ Every view of a case page, its history or an export is written to the access log
 from django.views.generic import DetailView, ListView
 
 from cases.choices import AccessAction
+from cases.exports import EXPORT_COLUMNS, case_export_rows
 from cases.filtersets import SORTS, AccessLogFilterSet, CaseFilterSet
 from cases.mixins import CaseScopedMixin
 from cases.models import AccessLogEntry, Case
 from cases.sections import case_sections
 from cases.selectors import case_assigned, case_detail_queryset, case_history, case_list
-from cases.services import access_log_record
+from cases.services import access_log_record, access_log_record_export
 from core.csv_export import csv_response
 from core.mixins import PermissionRequiredMixin
 from core.paging import ForgivingPaginationMixin, page_query
-
-EXPORT_COLUMNS = [
-    "reference",
-    "child_name",
-    "date_of_birth",
-    "team",
-    "allocated_worker",
-    "status",
-    "closed_on",
-    "open_episodes",
-]
 
 
 class CaseListView(CaseScopedMixin, ForgivingPaginationMixin, ListView):
@@ -138,29 +128,17 @@ class CaseHistoryView(CaseDetailView):
 
 
 class CaseExportView(CaseScopedMixin, ListView):
-    """The filtered case list as CSV. Each exported case is logged as seen by the user."""
+    """The filtered case list as CSV, streamed. Each exported case is logged as seen by the user, once,
+    before the file is sent."""
 
     queryset = Case.objects.all()
 
     def get(self, request, *args, **kwargs):
         filterset = CaseFilterSet(request.GET or None, queryset=case_list(self.queryset))
-        cases = list(filterset.qs if filterset.is_bound else filterset.queryset)
-        rows = [
-            [
-                case.reference,
-                case.child_name,
-                case.date_of_birth.isoformat(),
-                case.team.name,
-                case.allocated_worker.get_full_name() if case.allocated_worker else "",
-                case.status,
-                case.closed_on.isoformat() if case.closed_on else "",
-                "; ".join(episode.get_kind_display() for episode in case.open_episodes),
-            ]
-            for case in cases
-        ]
+        cases = filterset.qs if filterset.is_bound else filterset.queryset
         # The path without its query: a search may hold a child's name, which the log must not keep.
-        access_log_record(user=request.user, cases=cases, action=AccessAction.EXPORTED, path=request.path)
-        return csv_response("cases", EXPORT_COLUMNS, rows)
+        access_log_record_export(user=request.user, queryset=cases, case_field="pk", path=request.path)
+        return csv_response("cases", EXPORT_COLUMNS, case_export_rows(cases))
 
 
 class AccessLogView(PermissionRequiredMixin, ForgivingPaginationMixin, ListView):

@@ -16,6 +16,7 @@ Scope (`dashboard_scope`, from the rule cases.scope.dashboard_reach):
   page and the due list; a team's figures are their manager's to read.
 """
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 
@@ -27,6 +28,7 @@ from audits.choices import AuditStatus, Grade
 from audits.models import Audit
 from cases.choices import CaseStatus
 from cases.models import Case
+from core.csv_export import queryset_rows
 from dashboard.forms import Filters
 from dashboard.models import AuditRollup, CoverageRollup, DueRollup, FindingRollup
 from dashboard.scope import DashboardScope
@@ -472,15 +474,28 @@ def never_audited_table(*, user, scope, filters, page: int = 1, limit: int | Non
     rows = [{"pk": case["pk"], "reference": case["reference"], "team": case["team__name"]} for case in cases]
     has_next = limit is not None and len(rows) > limit
     rows = rows[:limit] if has_next else rows
+    return _never_audited_frame(
+        rows, links=[reverse("cases:case_detail", kwargs={"pk": row["pk"]}) for row in rows], has_next=has_next
+    )
+
+
+def _never_audited_frame(rows, *, links, has_next) -> Table:
     return Table(
         "never_audited",
         "Open cases never audited",
         "Open cases with no submitted record, by reference",
         [Column("reference", "Case reference"), Column("team", "Team")],
         rows,
-        links=[reverse("cases:case_detail", kwargs={"pk": row["pk"]}) for row in rows],
+        links=links,
         has_next=has_next,
     )
+
+
+def never_audited_export(*, user, scope, filters) -> tuple[Table, Iterator[tuple]]:
+    """The never-audited table's title and columns (no rows), and every row of it as (reference, team),
+    read through a server-side cursor as the CSV streams: a service may have tens of thousands."""
+    cases = never_audited_cases(user=user, scope=scope, filters=filters).values_list("reference", "team__name")
+    return _never_audited_frame([], links=[], has_next=False), queryset_rows(cases)
 
 
 #

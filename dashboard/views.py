@@ -13,8 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
 
-from cases.choices import AccessAction
-from cases.services import access_log_record
+from cases.services import access_log_record_export
 from core.csv_export import csv_response
 from core.paging import page_number
 from dashboard.charts import dashboard_sections
@@ -27,6 +26,7 @@ from dashboard.selectors import (
     dashboard_tables,
     headline,
     never_audited_cases,
+    never_audited_export,
     never_audited_table,
     today,
 )
@@ -96,16 +96,16 @@ def dashboard_export(request):
     if key == "never_audited":
         if not scope.may_list_cases:
             raise PermissionDenied
-        table = never_audited_table(user=request.user, scope=scope, filters=filters, limit=None)
-        cases = list(never_audited_cases(user=request.user, scope=scope, filters=filters).only("pk"))
-        if cases:
-            access_log_record(user=request.user, cases=cases, action=AccessAction.EXPORTED, path=request.path)
+        cases = never_audited_cases(user=request.user, scope=scope, filters=filters)
+        access_log_record_export(user=request.user, queryset=cases, case_field="pk", path=request.path)
+        table, rows = never_audited_export(user=request.user, scope=scope, filters=filters)
     else:
         table = TABLE_BUILDERS[key](scope, filters)
+        rows = table.display_rows(suppress=scope.aggregate)
     return csv_response(
         f"{slugify(table.title)}-{filters.period}",
         [column.heading for column in table.columns],
-        table.display_rows(suppress=scope.aggregate),
+        rows,
         # Named by table and period, without a time stamp: as it has always been.
         stamped=False,
     )

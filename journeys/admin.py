@@ -49,6 +49,7 @@ class FactAdmin(ReadOnlyScopedAdmin):
 
     actions = ["withdraw"]
 
+
 @admin.register(Placement)
 class PlacementAdmin(FactAdmin):
     list_display = ["case", "start", "end", "kind", "long_term", "carer_reference", "source", "withdrawn_at"]

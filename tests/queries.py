@@ -31,6 +31,9 @@ def queries_for(client, path: str, *, status: int = 200) -> Queries:
     """GET `path` with `client`, assert its status, and return the queries the request ran."""
     with Queries() as queries:
         response = client.get(path)
+        if response.streaming:
+            # A streamed download (a CSV) reads its rows as it is sent: they are the request's too.
+            response.getvalue()
     assert response.status_code == status, f"GET {path} answered {response.status_code}"
     return queries
 

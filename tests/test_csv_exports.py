@@ -50,7 +50,7 @@ def exported(client, user, url) -> list[list[str]]:
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    return list(csv.reader(io.StringIO(response.getvalue().decode())))
 
 
 def assert_safe(rows, *hostile_values):

@@ -120,7 +120,7 @@ class ShowTests(ViewTestBase):
         assert response.status_code == self.ok_status
         marker = self.marker(obj)
         if marker is not None:
-            assert marker in response.content.decode()
+            assert marker in response.getvalue().decode()
 
     def test_it_shows_an_object_in_scope(self, client, cast):
         obj = self.object_in_scope(cast)
@@ -143,7 +143,7 @@ class HistoryTests(ViewTestBase):
         before = self.history_ids(cast, obj)
         client.force_login(user)
         response = client.post(self.write_url(obj), self.form_data(cast, obj))
-        assert response.status_code == self.write_status, response.content.decode()[:2000]
+        assert response.status_code == self.write_status, response.getvalue().decode()[:2000]
         rows = self.history_rows(cast, obj).exclude(history_id__in=before)
         assert [row.history_user for row in rows] == [user]
 
@@ -157,7 +157,7 @@ class ListScopeTests(ScopeTests):
 
     def assert_hidden(self, response, obj):
         assert response.status_code == self.ok_status
-        assert self.marker(obj) not in response.content.decode()
+        assert self.marker(obj) not in response.getvalue().decode()
 
 
 class ListViewTests(ListScopeTests, ObjectViewTests):

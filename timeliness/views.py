@@ -13,31 +13,16 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cases.choices import AccessAction
 from cases.scope import may_see_due_list
-from cases.services import access_log_record
+from cases.services import access_log_record_export
 from core.csv_export import csv_response
 from core.paging import keyset_page, page_of, page_query
 from timeliness.choices import DueStatus
+from timeliness.exports import DUE_CSV_COLUMNS, due_export_rows
 from timeliness.filtersets import DueItemFilterSet
 from timeliness.reminders import notification_list as notifications_for
 from timeliness.reminders import notifications_mark_read, unread_count
-from timeliness.selectors import decorate, due_items_for, subject_of
-
-# The last column names the role nobody holds for the child (DueItem.unassigned_role), which is why the item
-# waits with the team's manager: in words, since whoever opens the file reads it, not a program.
-DUE_CSV_COLUMNS = [
-    "id",
-    "process",
-    "subject",
-    "team",
-    "due_on",
-    "responsible",
-    "status",
-    "completed_on",
-    "late",
-    "No one assigned as",
-]
+from timeliness.selectors import decorate, due_items_for
 
 
 def _list_queryset(request):
@@ -73,35 +58,12 @@ def due_list(request):
 
 @login_required
 def due_export(request):
-    """The filtered list as CSV: what the user may see, references only (no child's name)."""
+    """The filtered list as CSV, streamed: what the user may see, references only (no child's name). The
+    cases it names are logged, once each, before the file is sent."""
     _, items = _list_queryset(request)
-    cases = []
-
-    def rows():
-        # Streamed from the database in chunks; the cases are gathered on the way for the access log.
-        for item in items.iterator(chunk_size=2_000):
-            late = item.was_late
-            yield [
-                item.pk,
-                item.process.name,
-                subject_of(item),
-                item.team.name if item.team_id else "",
-                item.due_on,
-                (item.responsible.get_full_name() or item.responsible.username) if item.responsible_id else "",
-                item.status,
-                item.completed_on or "",
-                "" if late is None else ("yes" if late else "no"),
-                item.unassigned_role.name if item.unassigned_role_id else "",
-            ]
-            if item.case_id:
-                cases.append(item.case)
-
+    access_log_record_export(user=request.user, queryset=items, case_field="case", path=request.path)
     # The file name this export has always had (no time stamp).
-    response = csv_response("due-items", DUE_CSV_COLUMNS, rows(), stamped=False)
-    if cases:
-        unique = list({case.pk: case for case in cases}.values())
-        access_log_record(user=request.user, cases=unique, action=AccessAction.EXPORTED, path=request.path)
-    return response
+    return csv_response("due-items", DUE_CSV_COLUMNS, due_export_rows(items), stamped=False)
 
 
 #

@@ -12,6 +12,7 @@ from audits.models import Action
 from audits.services import audit_moderate
 from cases.choices import AccessAction
 from cases.models import AccessLogEntry
+from tests.audits.helpers import record
 
 # The catalogue (who leads what decides the recording pages) is loaded once for the module.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue_once", "cast_once")]
@@ -51,7 +52,7 @@ def test_the_list_shows_exactly_the_audits_in_the_users_scope(client, cast, reco
 def test_scrutiny_gets_a_list_with_no_case_reference_or_child_name(client, cast, records):
     client.force_login(cast["scrutiny"])
     response = client.get("/audits/")
-    content = response.content.decode()
+    content = response.getvalue().decode()
     assert response.status_code == 200
     for case in cast.cases.values():
         assert case.reference not in content and case.child_name not in content
@@ -62,11 +63,11 @@ def test_the_list_shows_the_moderation_agreement_rate(client, cast, records):
     audit_moderate(actor=cast["hos"], audit=records["submitted"], agreed=True)
     audit_moderate(actor=cast["hos"], audit=records["cic"], agreed=False, grade="inadequate", reason="Thin plan")
     client.force_login(cast["hos"])
-    assert "1 of 2 moderated audits (50%)" in client.get("/audits/").content.decode()
+    assert "1 of 2 moderated audits (50%)" in client.get("/audits/").getvalue().decode()
     client.force_login(cast["tm.assessment"])
-    assert "1 of 1 moderated audits (100%)" in client.get("/audits/").content.decode()
+    assert "1 of 1 moderated audits (100%)" in client.get("/audits/").getvalue().decode()
     client.force_login(cast["tm.yos"])
-    assert "No audit in this list has been moderated yet." in client.get("/audits/").content.decode()
+    assert "No audit in this list has been moderated yet." in client.get("/audits/").getvalue().decode()
 
 
 def test_the_list_filters_by_status_and_process(client, cast, records):
@@ -80,7 +81,7 @@ def test_the_list_filters_by_status_and_process(client, cast, records):
 def export_rows(response) -> list[dict]:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    return list(csv.DictReader(io.StringIO(response.getvalue().decode())))
 
 
 def test_the_export_holds_only_what_the_user_may_see_and_no_child_name(client, cast, records):
@@ -89,13 +90,13 @@ def test_the_export_holds_only_what_the_user_may_see_and_no_child_name(client, c
     rows = export_rows(response)
     assert [int(row["id"]) for row in rows] == [records["cic"].pk]
     assert rows[0]["subject"] == "CASE-C1"
-    assert "Child CASE" not in response.content.decode()
+    assert "Child CASE" not in response.getvalue().decode()
 
     client.force_login(cast["hos"])
     response = client.get("/audits/export.csv")
     submitted = {audit.pk for name, audit in records.items() if name != "draft"}
     assert {int(row["id"]) for row in export_rows(response)} == submitted
-    assert "Child CASE" not in response.content.decode()
+    assert "Child CASE" not in response.getvalue().decode()
 
     client.force_login(cast["scrutiny"])
     assert export_rows(client.get("/audits/export.csv")) == []
@@ -106,6 +107,31 @@ def test_the_export_logs_each_case_it_holds(client, cast, records):
     client.get("/audits/export.csv")
     entry = AccessLogEntry.objects.get()
     assert (entry.user, entry.case, entry.action) == (cast["tm.cic"], cast.cases["cic"], AccessAction.EXPORTED)
+
+
+def test_an_export_of_three_audits_of_two_cases_logs_each_case_once_naming_the_export(client, cast, records):
+    record(cast["tm.assessment"], "csc-sample-audit", case=cast.cases["assessment"])
+    client.force_login(cast["hos"])
+    rows = export_rows(client.get("/audits/export.csv"))
+    assert sorted(row["subject"] for row in rows if row["subject"].startswith("CASE")) == [
+        "CASE-A1",
+        "CASE-A1",
+        "CASE-C1",
+    ]
+    logged = AccessLogEntry.objects.values_list("case__reference", "action", "path")
+    assert sorted(logged) == [
+        ("CASE-A1", AccessAction.EXPORTED, "/audits/export.csv"),
+        ("CASE-C1", AccessAction.EXPORTED, "/audits/export.csv"),
+    ]
+
+
+def test_the_export_is_logged_before_a_byte_is_read(client, cast, records):
+    # A download the client abandons has still been logged: the log is written before the rows stream.
+    client.force_login(cast["hos"])
+    response = client.get("/audits/export.csv")
+    assert response.streaming
+    assert AccessLogEntry.objects.filter(action=AccessAction.EXPORTED).count() == 2
+    response.close()
 
 
 #
@@ -143,7 +169,7 @@ def test_the_case_page_lists_its_audits_the_outcomes_not_met_and_open_actions(cl
     client.force_login(cast["tm.assessment"])
     response = client.get(f"/cases/{cast.cases['assessment'].pk}/")
     assert {audit.pk for audit in response.context["audits"]} == {records["submitted"].pk, records["draft"].pk}
-    content = response.content.decode()
+    content = response.getvalue().decode()
     not_met = records["submitted"].findings.get(judgement=Judgement.NOT_MET)
     assert f"Not met: {not_met.outcome.text[:60]}" in content
     assert [action.description for action in response.context["open_actions"]] == ["Write the plan"]
@@ -179,7 +205,7 @@ def test_the_case_page_shows_no_action_of_a_draft_the_viewer_may_not_open(client
     response = client.get(f"/cases/{cast.cases['assessment'].pk}/")
     assert response.status_code == 200
     assert [action.description for action in response.context["open_actions"]] == ["Write the plan"]
-    assert "Draft-only action" not in response.content.decode()
+    assert "Draft-only action" not in response.getvalue().decode()
     assert client.get(f"/audits/{draft_with_an_action.pk}/").status_code == 404  # the draft they may not open
 
 
@@ -194,10 +220,10 @@ def test_the_drafts_author_sees_its_actions_on_the_case_page(client, cast, draft
 
 def test_the_home_page_lists_the_users_open_actions_and_drafts(client, cast, records):
     client.force_login(cast["sw.assessment"])
-    content = client.get("/").content.decode()
+    content = client.get("/").getvalue().decode()
     assert "Write the plan" in content and "You have no drafts." in content
     client.force_login(cast["tm.assessment"])
-    content = client.get("/").content.decode()
+    content = client.get("/").getvalue().decode()
     assert f'href="/audits/{records["draft"].pk}/edit/"' in content
     assert "You have no open actions." in content
 
@@ -205,14 +231,14 @@ def test_the_home_page_lists_the_users_open_actions_and_drafts(client, cast, rec
 def test_mark_as_done_works_from_the_home_page(client, cast, records):
     action = Action.objects.get(audit=records["submitted"])
     client.force_login(cast["sw.assessment"])
-    content = client.get("/").content.decode()
+    content = client.get("/").getvalue().decode()
     assert f'action="/actions/{action.pk}/done/"' in content
     response = client.post(f"/actions/{action.pk}/done/", {"next": "/"})
     assert (response.status_code, response["Location"]) == (302, "/")
     action.refresh_from_db()
     assert (action.status, action.done_on) == (ActionStatus.DONE, timezone.localdate())
     assert action.history.first().history_user == cast["sw.assessment"]
-    assert "You have no open actions." in client.get("/").content.decode()
+    assert "You have no open actions." in client.get("/").getvalue().decode()
 
 
 def test_mark_as_done_never_returns_to_another_site(client, cast, records):

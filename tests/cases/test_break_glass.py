@@ -24,7 +24,7 @@ REQUEST = "/cases/outside-scope/"
 def same_page(response, reference: str = "") -> str:
     """The page's text with what differs between any two responses (the CSRF token) and the typed
     reference (echoed in the form) taken out."""
-    page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+    page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.getvalue().decode())
     return page.replace(reference, "REF") if reference else page
 
 
@@ -129,7 +129,7 @@ def test_a_case_already_in_scope_needs_no_grant(client, cast, manager):
 def test_a_reason_a_reviewer_could_not_judge_is_refused_and_opens_nothing(client, manager, yos_case, reason):
     response = open_case(client, yos_case.reference, reason)
     assert response.status_code == 400
-    page = response.content.decode()
+    page = response.getvalue().decode()
     assert "There is a problem" in page
     assert "why you need this case" in page.lower()
     assert not BreakGlassGrant.objects.exists()
@@ -150,7 +150,7 @@ def test_the_service_refuses_a_missing_reason_too(manager, yos_case):
 def test_an_unknown_reference_gets_the_plain_message_and_no_grant(client, manager):
     response = open_case(client, "NO-SUCH-CASE")
     assert response.status_code == 400
-    assert "No case can be opened with that reference" in response.content.decode()
+    assert "No case can be opened with that reference" in response.getvalue().decode()
     assert not BreakGlassGrant.objects.exists()
 
 
@@ -159,7 +159,7 @@ def test_the_case_page_answers_alike_for_an_unknown_case_and_one_outside_the_sco
     missing = client.get("/cases/999999/")
     assert outside.status_code == missing.status_code == 404
     assert same_page(outside) == same_page(missing)
-    assert "Need access to a case outside your area?" in outside.content.decode()
+    assert "Need access to a case outside your area?" in outside.getvalue().decode()
 
 
 def test_a_bad_reason_answers_alike_for_an_unknown_and_an_existing_reference(client, manager, yos_case):
@@ -211,9 +211,9 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 
 def test_the_grant_does_not_put_the_case_in_lists_or_exports(client, manager, yos_case):
     open_case(client, yos_case.reference)
-    assert yos_case.reference not in client.get("/cases/").content.decode()
-    assert yos_case.reference not in client.get("/cases/export.csv").content.decode()
-    found = client.get(f"/cases/?q={yos_case.reference}").content.decode()
+    assert yos_case.reference not in client.get("/cases/").getvalue().decode()
+    assert yos_case.reference not in client.get("/cases/export.csv").getvalue().decode()
+    found = client.get(f"/cases/?q={yos_case.reference}").getvalue().decode()
     assert yos_case.child_name not in found and f"/cases/{yos_case.pk}/" not in found
     assert not Case.objects.for_user(manager).filter(pk=yos_case.pk).exists()
 
@@ -250,7 +250,7 @@ def test_reads_of_the_users_own_cases_are_not_marked(client, cast, manager, yos_
 def test_the_access_log_shows_the_reason(client, cast, manager, yos_case):
     open_case(client, yos_case.reference)
     client.force_login(cast["qa.admin"])
-    assert REASON in client.get("/access-log/").content.decode()
+    assert REASON in client.get("/access-log/").getvalue().decode()
 
 
 #
@@ -268,16 +268,16 @@ def grant(manager, yos_case):
 
 def test_qa_administrators_see_what_waits_for_a_review_on_their_home_page_and_list(client, cast, grant):
     client.force_login(cast["qa.admin"])
-    home = client.get("/").content.decode()
+    home = client.get("/").getvalue().decode()
     assert "1 access to cases from outside the person's scope waits for a review" in home
-    listing = client.get("/cases/outside-scope/reviews/").content.decode()
+    listing = client.get("/cases/outside-scope/reviews/").getvalue().decode()
     assert REASON in listing and grant.case.reference in listing
     assert grant.get_absolute_url() in listing
 
 
 def test_others_see_no_review_count(client, cast, grant):
     client.force_login(cast["hos"])
-    assert "waits for a review" not in client.get("/").content.decode()
+    assert "waits for a review" not in client.get("/").getvalue().decode()
     assert client.get("/cases/outside-scope/reviews/").status_code == 403
 
 
@@ -301,14 +301,14 @@ def test_the_list_filters_open_expired_and_reviewed_accesses(client, cast, yos_c
     break_glass_review(actor=cast["qa.admin"], grant=reviewed, outcome=BreakGlassOutcome.JUSTIFIED, note="")
     client.force_login(cast["qa.admin"])
 
-    page = client.get(f"/cases/outside-scope/reviews/?state={state}").content.decode()
+    page = client.get(f"/cases/outside-scope/reviews/?state={state}").getvalue().decode()
 
     assert {label for label in rows if f"Reason {label}" in page} == shown
 
 
 def test_a_qa_administrator_records_a_review(client, cast, grant):
     client.force_login(cast["qa.admin"])
-    page = client.get(grant.get_absolute_url()).content.decode()
+    page = client.get(grant.get_absolute_url()).getvalue().decode()
     assert REASON in page
 
     response = client.post(
@@ -326,14 +326,14 @@ def test_a_qa_administrator_records_a_review(client, cast, grant):
     assert grant.history.latest().history_user == cast["qa.admin"]
     assert grant.history.count() == 2
     client.force_login(cast["qa.admin"])
-    assert "Every access has been reviewed" in client.get("/cases/outside-scope/reviews/").content.decode()
+    assert "Every access has been reviewed" in client.get("/cases/outside-scope/reviews/").getvalue().decode()
 
 
 def test_an_access_not_justified_needs_a_note(client, cast, grant):
     client.force_login(cast["qa.admin"])
     response = client.post(grant.get_absolute_url(), {"review_outcome": BreakGlassOutcome.NOT_JUSTIFIED})
     assert response.status_code == 400
-    assert "Say what was done about an access that was not justified" in response.content.decode()
+    assert "Say what was done about an access that was not justified" in response.getvalue().decode()
     grant.refresh_from_db()
     assert not grant.is_reviewed
 

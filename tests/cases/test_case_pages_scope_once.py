@@ -65,4 +65,4 @@ def test_a_case_outside_the_scope_is_not_found_on_its_pages(client, cast):
     case = cast.cases["assessment"]
     for path in (f"/cases/{case.pk}/", f"/cases/{case.pk}/history/"):
         assert client.get(path).status_code == 404, path
-    assert case.reference not in client.get("/cases/export.csv").content.decode()
+    assert case.reference not in client.get("/cases/export.csv").getvalue().decode()

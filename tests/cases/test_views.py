@@ -81,7 +81,7 @@ def test_the_case_list_shows_exactly_the_cases_in_the_users_scope(client, cast, 
 def test_the_export_holds_exactly_the_cases_in_the_users_scope(client, cast):
     client.force_login(cast["tm.cic"])
     response = client.get("/cases/export.csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
     assert [row["reference"] for row in rows] == ["CASE-C1"]
     assert response["Content-Type"].startswith("text/csv")
 
@@ -190,7 +190,7 @@ def test_the_access_log_page_shows_references_not_childrens_names(client, cast):
     client.force_login(cast["hos"])
     client.get(f"/cases/{cast.cases['yos'].pk}/")
     client.force_login(cast["qa.admin"])
-    content = client.get("/access-log/").content.decode()
+    content = client.get("/access-log/").getvalue().decode()
     assert "CASE-Y1" in content
     assert "Child CASE-Y1" not in content
 
@@ -265,3 +265,24 @@ def test_the_case_page_runs_the_same_number_of_queries_however_many_episodes(cli
     few = queries_for(client, f"/cases/{case.pk}/")
     Episode.objects.bulk_create(Episode(case=case, kind="child_in_need", start=date(2025, 1, d)) for d in range(1, 29))
     assert_queries(few, queries_for(client, f"/cases/{case.pk}/"), "the case page with 29 episodes")
+
+
+def test_the_access_log_date_filter_keeps_the_local_day_by_comparing_the_timestamp_uncast(client, cast):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client.force_login(cast["hos"])
+    client.get(f"/cases/{cast.cases['yos'].pk}/")
+    today = timezone.localdate()
+    client.force_login(cast["qa.admin"])
+
+    def shown(since, until):
+        response = client.get("/access-log/", {"since": since.isoformat(), "until": until.isoformat()})
+        return [entry.case.reference for entry in response.context["object_list"]]
+
+    assert shown(today, today) == ["CASE-Y1"]
+    assert shown(today + timedelta(days=1), today + timedelta(days=1)) == []
+    assert shown(today - timedelta(days=1), today - timedelta(days=1)) == []
+    sql = str(client.get("/access-log/", {"since": today.isoformat()}).context["object_list"].query)
+    assert "::date" not in sql and "cast_date" not in sql.lower()

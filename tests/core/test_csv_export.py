@@ -13,13 +13,13 @@ from core.csv_export import FORMULA_TRIGGERS, csv_response, spreadsheet_safe
 
 
 def cells(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    return list(csv.reader(io.StringIO(response.getvalue().decode())))
 
 
 def test_it_writes_the_header_then_the_rows_as_utf8_csv():
     response = csv_response("cases", ["reference", "name"], [["C1", "Zoë, Smith"], ["C2", ""]])
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response.content == 'reference,name\r\nC1,"Zoë, Smith"\r\nC2,\r\n'.encode()
+    assert response.getvalue() == 'reference,name\r\nC1,"Zoë, Smith"\r\nC2,\r\n'.encode()
 
 
 def test_it_names_the_attachment_with_the_local_time_and_forbids_storing_it():
@@ -34,7 +34,7 @@ def test_a_plain_file_name_still_forbids_storing_it():
     response = csv_response("due-items", ["id"], iter([[1]]), stamped=False)
     assert response["Content-Disposition"] == 'attachment; filename="due-items.csv"'
     assert response["Cache-Control"] == "no-store"
-    assert response.content == b"id\r\n1\r\n"
+    assert response.getvalue() == b"id\r\n1\r\n"
 
 
 @pytest.mark.parametrize("trigger", FORMULA_TRIGGERS)
@@ -67,3 +67,21 @@ def test_no_text_cell_read_back_starts_a_formula_and_only_a_formula_gains_a_quot
     (cell,) = cells(csv_response("x", ["a"], [[text]]))[1] or [""]
     assert not cell.startswith(FORMULA_TRIGGERS)
     assert cell == ("'" + text if text.startswith(FORMULA_TRIGGERS) else text)
+
+
+def test_the_response_streams_and_a_dropped_download_closes_the_rows():
+    closed = []
+
+    def rows():
+        try:
+            for number in range(100_000):
+                yield [number, "x" * 20]
+        finally:
+            closed.append(True)
+
+    response = csv_response("x", ["n", "text"], rows())
+    assert response.streaming
+    first = next(iter(response.streaming_content))
+    assert first.startswith(b"n,text\r\n0,") and len(first) < 100_000 * 25  # one block, not the whole file
+    response.close()
+    assert closed == [True]

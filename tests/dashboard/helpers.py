@@ -33,4 +33,4 @@ def case_identifiers():
 
 
 def csv_rows(client, path):
-    return list(csv.reader(io.StringIO(client.get(path).content.decode())))
+    return list(csv.reader(io.StringIO(client.get(path).getvalue().decode())))

@@ -176,7 +176,7 @@ def test_without_secondary_suppression_the_check_finds_the_count():
 def test_the_page_and_its_csv_hide_the_same_cells_and_the_page_says_why(client, cast, data):
     client.force_login(cast["scrutiny"])
     page = client.get("/dashboard/")
-    assert 'another count is also shown as "suppressed"' in page.content.decode()
+    assert 'another count is also shown as "suppressed"' in page.getvalue().decode()
     section = page.context["sections"]["grades"]
-    exported = client.get("/dashboard/export.csv?table=grades").content.decode().splitlines()[1:]
+    exported = client.get("/dashboard/export.csv?table=grades").getvalue().decode().splitlines()[1:]
     assert [",".join(text for text, _ in row) for row in section.rows] == exported

@@ -102,12 +102,12 @@ def test_the_scrutiny_dashboard_and_every_export_hold_no_case_reference_or_child
     pages += [client.get(f"/dashboard/report/?kind={kind}") for kind in ("management", "health-check")]
     for response in pages:
         assert response.status_code == 200
-        text = response.content.decode()
+        text = response.getvalue().decode()
         for identifier in case_identifiers():
             assert identifier not in text
         assert "/cases/" not in text
     assert pages[0].context["never_audited"] is None
-    assert "Open cases never audited" not in pages[0].content.decode()
+    assert "Open cases never audited" not in pages[0].getvalue().decode()
 
 
 def test_scrutiny_may_not_export_the_never_audited_list(client, cast, data):
@@ -121,7 +121,7 @@ def test_small_counts_are_suppressed_for_scrutiny_and_shown_to_the_head_of_servi
     hos_rows = csv_rows(client, "/dashboard/export.csv?table=trends")
     client.force_login(cast["scrutiny"])
     scrutiny_rows = csv_rows(client, "/dashboard/export.csv?table=trends")
-    assert SUPPRESSED_COUNT in client.get("/dashboard/").content.decode()
+    assert SUPPRESSED_COUNT in client.get("/dashboard/").getvalue().decode()
     column = hos_rows[0].index("Records held")
     counts = [int(row[column]) for row in hos_rows[1:]]
     assert any(0 < count < 5 for count in counts), "three records make small monthly counts"
@@ -132,7 +132,7 @@ def test_small_counts_are_suppressed_for_scrutiny_and_shown_to_the_head_of_servi
 
 def test_each_chart_is_an_image_with_a_title_and_its_table_beside_it(client, cast, data):
     client.force_login(cast["hos"])
-    html = client.get("/dashboard/").content.decode()
+    html = client.get("/dashboard/").getvalue().decode()
     for key in ("timeliness_area", "timeliness_team", "outcomes_process", "themes", "coverage", "grades", "trends"):
         assert f'aria-labelledby="chart-{key}-title" aria-describedby="chart-{key}-desc"' in html
         assert f'<title id="chart-{key}-title">' in html
@@ -149,7 +149,7 @@ def test_each_table_downloads_as_csv_with_the_pages_figures(client, cast, data):
         assert response.status_code == 200
         assert response["Content-Type"].startswith("text/csv")
         assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(client.get("/dashboard/export.csv?table=timeliness_team").content.decode())))
+    rows = list(csv.reader(io.StringIO(client.get("/dashboard/export.csv?table=timeliness_team").getvalue().decode())))
     page = client.get("/dashboard/").context["sections"]["timeliness_team"]
     assert rows[0] == [heading for heading, _ in page.headings]
     assert rows[1:] == [[text for text, _ in row] for row in page.rows]
@@ -160,14 +160,14 @@ def test_the_csv_honours_the_filters(client, cast, data):
     team = cast.teams["yos"]
     rows = list(
         csv.reader(
-            io.StringIO(client.get(f"/dashboard/export.csv?table=timeliness_team&team={team.pk}").content.decode())
+            io.StringIO(client.get(f"/dashboard/export.csv?table=timeliness_team&team={team.pk}").getvalue().decode())
         )
     )
     assert [row[0] for row in rows[1:]] == ["Youth Offending Service"]
     process = Process.objects.get(key="dash-lac")
     rows = list(
         csv.reader(
-            io.StringIO(client.get("/dashboard/export.csv?table=outcomes_process&process=dash-lac").content.decode())
+            io.StringIO(client.get("/dashboard/export.csv?table=outcomes_process&process=dash-lac").getvalue().decode())
         )
     )
     assert [row[0] for row in rows[1:]] == [process.name]
@@ -181,7 +181,7 @@ def test_an_unknown_table_is_not_found(client, cast):
 def test_exporting_the_never_audited_list_is_logged(client, cast, data):
     client.force_login(cast["tm.assessment"])
     response = client.get("/dashboard/export.csv?table=never_audited")
-    references = [row[0] for row in csv.reader(io.StringIO(response.content.decode()))][1:]
+    references = [row[0] for row in csv.reader(io.StringIO(response.getvalue().decode()))][1:]
     assert references
     logged = AccessLogEntry.objects.filter(user=cast["tm.assessment"], action=AccessAction.EXPORTED)
     assert sorted(logged.values_list("case__reference", flat=True)) == sorted(references)
@@ -192,7 +192,7 @@ def test_the_printable_reports_show_the_periods_figures(client, cast, data, kind
     client.force_login(cast["hos"])
     response = client.get(f"/dashboard/report/?kind={kind}&period=12m")
     assert response.status_code == 200
-    html = response.content.decode()
+    html = response.getvalue().decode()
     assert heading in html and "Key figures" in html and 'id="timeliness_area-table"' in html
     assert "Show figures" not in html  # no filter form on paper
     if kind == "health-check":

@@ -111,7 +111,7 @@ def page(client, user, path) -> str:
     client.force_login(user)
     response = client.get(path)
     assert response.status_code == 200
-    return response.content.decode()
+    return response.getvalue().decode()
 
 
 #

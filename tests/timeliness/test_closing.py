@@ -158,8 +158,8 @@ def test_a_closed_cases_items_leave_the_home_page_and_reminders_and_show_on_the_
     listed = client.get("/due/?status=missed")
     assert {item.pk for item in listed.context["items"]} == set(missed.values_list("pk", flat=True)[:50])
     assert listed.context["figures"]["overdue"] == 0  # missed is closed: never overdue
-    assert "Not done (closed)" in listed.content.decode() and "Record it" not in listed.content.decode()
-    exported = list(csv.DictReader(io.StringIO(client.get("/due/export.csv?status=missed").content.decode())))
+    assert "Not done (closed)" in listed.getvalue().decode() and "Record it" not in listed.getvalue().decode()
+    exported = list(csv.DictReader(io.StringIO(client.get("/due/export.csv?status=missed").getvalue().decode())))
     assert len(exported) == missed.count() and {row["status"] for row in exported} == {"missed"}
     send_reminders(today=TODAY)
     assert not Reminder.objects.exists()
