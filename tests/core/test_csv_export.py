@@ -69,6 +69,7 @@ def test_no_text_cell_read_back_starts_a_formula_and_only_a_formula_gains_a_quot
     assert cell == ("'" + text if text.startswith(FORMULA_TRIGGERS) else text)
 
 
+@pytest.mark.django_db  # closing a response ends the request, which closes the database connections
 def test_the_response_streams_and_a_dropped_download_closes_the_rows():
     closed = []
 

@@ -198,7 +198,7 @@ def test_the_csv_names_the_role_nobody_holds_for_the_child_where_the_item_waits_
     CaseAssignment.objects.filter(case=planned.cases["cic"], role__key=IRO).delete()
     plan_due_items(today=TODAY, horizon_days=90)
     client.force_login(planned["hos"])
-    rows = list(csv.DictReader(io.StringIO(client.get("/due/export.csv").content.decode())))
+    rows = list(csv.DictReader(io.StringIO(client.get("/due/export.csv").getvalue().decode())))
     unassigned = {str(pk): name or "" for pk, name in DueItem.objects.values_list("pk", "unassigned_role__name")}
     assert {row["id"]: row["No one assigned as"] for row in rows} == unassigned
     iro = Role.objects.get(key=IRO).name
