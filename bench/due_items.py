@@ -105,6 +105,7 @@ def _child(today: str, horizon: str) -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qa_portal.settings_test")
     django.setup()
+    from django.conf import settings
     from django.db import connection as child_connection
 
     from timeliness.models import DueItem
@@ -141,10 +142,11 @@ def _child(today: str, horizon: str) -> None:
                 "created": created,
                 "seconds": round(stats.seconds, 2),
                 "episodes": stats.episodes,
-                "queries": queries,
+                "queries": queries + stats.queries,
                 "inserts": stats.inserts,
                 "episode_reads": stats.batches,
-                "queries_per_batch": round(queries / max(1, stats.inserts), 2),
+                "queries_per_batch": round((queries + stats.queries) / max(1, stats.inserts), 2),
+                "workers": settings.DUE_PLANNING_WORKERS if child_connection.vendor == "postgresql" else 1,
                 "peak_mb": round(peak_mb, 1),
                 "second_run_created": again,
                 "second_run_seconds": round(again_seconds, 2),

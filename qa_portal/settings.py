@@ -339,6 +339,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # imported with years of history do not arrive with every past occurrence overdue. Unset: from each
 # episode's start.
 DUE_PLANNING_FROM = env_date("DUE_PLANNING_FROM")
+# Threads (each with its own database connection) the nightly planning splits the cases between, on
+# PostgreSQL: about one per core the database server has.
+DUE_PLANNING_WORKERS = env_int("DUE_PLANNING_WORKERS", 2)
 REMINDER_DUE_SOON_WORKING_DAYS = env_int("REMINDER_DUE_SOON_WORKING_DAYS", 5)
 ESCALATE_AFTER_WORKING_DAYS = env_int("ESCALATE_AFTER_WORKING_DAYS", 5)
 ESCALATE_HEAD_AFTER_WORKING_DAYS = env_int("ESCALATE_HEAD_AFTER_WORKING_DAYS", 15)

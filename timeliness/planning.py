@@ -22,18 +22,19 @@ from the episode start, and a submitted record meets the earliest open one.
 """
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 
 from audits.choices import AuditStatus
 from audits.models import Audit
 from cases.assignments import holders
 from cases.choices import CaseStatus
-from cases.models import Episode
+from cases.models import Case, Episode
 from core.history import save_with_history
 from processes.fixture_schema import is_journey_rule
 from processes.models import Process
@@ -54,6 +55,7 @@ from timeliness.models import DueItem
 from timeliness.responsibility import CasePeople, owing_role, owner_on_case, people_of_cases, role_ids
 
 EPISODE_BATCH = 2_000  # episodes read per query (by id range)
+MIN_CASES_PER_WORKER = 2_000  # fewer cases a range than this, and planning runs in one thread
 MAX_OCCURRENCES = 10_000  # a safety stop far beyond any horizon (a 1-day rule for 27 years)
 CACHE_LIMIT = 50_000  # (process, start) due-date sequences kept between batches
 SUBMITTED = (AuditStatus.SUBMITTED, AuditStatus.AMENDED, AuditStatus.MODERATED)
@@ -66,6 +68,16 @@ class PlanStats:
     batches: int = 0
     inserts: int = 0
     seconds: float = 0.0
+    queries: int = 0  # those of the worker threads' connections (the caller counts its own)
+
+    def add(self, other: "PlanStats") -> None:
+        for name in ("created", "episodes", "batches", "inserts", "queries"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def count_query(self, execute, sql, params, many, context):
+        """An execute wrapper (connection.execute_wrapper) counting this thread's queries."""
+        self.queries += 1
+        return execute(sql, params, many, context)
 
 
 @dataclass
@@ -139,6 +151,65 @@ def _plan_due_items(*, today: date, horizon_days: int, actor, stats: PlanStats |
     stats = stats or PlanStats()
     started = time.perf_counter()
     horizon = today + timedelta(days=horizon_days)
+    ranges = _case_ranges(_workers())
+    if len(ranges) == 1:
+        _plan_cases(ranges[0], today=today, horizon=horizon, actor=actor, stats=stats)
+    else:
+        # The cases in contiguous id ranges, one thread and one connection each: a batch's Python (the
+        # dates of every rule) runs while another batch's rows are written and their foreign keys
+        # checked, and each range's writes run in their own server process, on their own core. The
+        # ranges share no case, so no key, row lock or item; each range's items are what one run would
+        # plan for those cases.
+        parts = [PlanStats() for _ in ranges]
+        with ThreadPoolExecutor(max_workers=len(ranges), thread_name_prefix="plan_due_items") as pool:
+            futures = [
+                pool.submit(_in_own_connection, bounds, today=today, horizon=horizon, actor=actor, stats=part)
+                for bounds, part in zip(ranges, parts, strict=True)
+            ]
+            for future in futures:
+                future.result()  # a range's error is the run's
+        for part in parts:
+            stats.add(part)
+    stats.created += plan_foster_carer_items(horizon=horizon, actor=actor)  # the register's (foster_carer_planning)
+    plan_after_records(horizon=horizon, actor=actor)
+    repair_due_items(actor=actor)
+    stats.seconds = time.perf_counter() - started
+    return stats.created
+
+
+def _workers() -> int:
+    """Ranges planned at once: on PostgreSQL, outside any transaction (the nightly task, the command).
+    Inside one (a test, a caller's atomic block) another connection could not see its rows."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return 1
+    return max(1, settings.DUE_PLANNING_WORKERS)
+
+
+def _case_ranges(workers: int) -> list[tuple[int | None, int | None]]:
+    """`workers` ranges of case ids, (after, up to], holding about as many cases each; one, unbounded,
+    for a single worker or too few cases to be worth a thread."""
+    ids = Case.objects.order_by("pk").values_list("pk", flat=True)
+    total = ids.count() if workers > 1 else 0
+    if total < workers * MIN_CASES_PER_WORKER:
+        return [(None, None)]
+    edges = [None, *(ids[total * n // workers] for n in range(1, workers)), None]
+    return list(zip(edges, edges[1:], strict=False))
+
+
+def _in_own_connection(bounds, **kwargs) -> None:
+    """_plan_cases in a worker thread: the thread's own connection (Django's are per thread), its
+    commits unflushed as the caller's are, its queries counted, and closed when the range is done."""
+    stats = kwargs["stats"]
+    try:
+        with unflushed_commits(), connection.execute_wrapper(stats.count_query):
+            _plan_cases(bounds, **kwargs)
+    finally:
+        connection.close()
+
+
+def _plan_cases(bounds, *, today: date, horizon: date, actor, stats: PlanStats) -> None:
+    """The items of the cases in `bounds` (after, up to]: from their episodes' grids, then their journeys."""
+    after, up_to = bounds
     not_before = settings.DUE_PLANNING_FROM
     by_kind = episode_rules()
     ids = role_ids()
@@ -170,9 +241,14 @@ def _plan_due_items(*, today: date, horizon_days: int, actor, stats: PlanStats |
             "case__team__manager_id",
             "case__allocated_worker_id",
         )
+        in_range = Episode.objects.filter(kind__in=list(by_kind))
+        if after is not None:
+            in_range = in_range.filter(case_id__gt=after)
+        if up_to is not None:
+            in_range = in_range.filter(case_id__lte=up_to)
         while True:
             episodes = list(
-                Episode.objects.filter(pk__gt=last_id, kind__in=list(by_kind))
+                in_range.filter(pk__gt=last_id)
                 # A closed case owes nothing more: its items were closed with it (due_items_close_for_cases).
                 .exclude(case__status=CaseStatus.CLOSED)
                 .order_by("pk")
@@ -220,12 +296,7 @@ def _plan_due_items(*, today: date, horizon_days: int, actor, stats: PlanStats |
                 if len(rows) + len(missed) >= INSERT_BATCH:
                     flush()
         flush()
-    stats.created += plan_foster_carer_items(horizon=horizon, actor=actor)  # the register's (foster_carer_planning)
-    stats.created += journey_planning.plan_journeys(today=today, actor=actor)
-    plan_after_records(horizon=horizon, actor=actor)
-    repair_due_items(actor=actor)
-    stats.seconds = time.perf_counter() - started
-    return stats.created
+    stats.created += journey_planning.plan_journeys(today=today, actor=actor, after=after, up_to=up_to)
 
 
 # The columns of the rows plan_due_items writes (a leading part of item_history.INSERT_COLUMNS).
