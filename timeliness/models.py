@@ -39,7 +39,14 @@ class DueItem(BaseModel):
     # Unique by a constraint, not unique=True: that would add a second, pattern-matching index on PostgreSQL
     # which no query reads and every planned row pays for.
     key = models.CharField(max_length=120, editable=False)
-    process = models.ForeignKey("processes.Process", on_delete=models.PROTECT, related_name="due_items", db_index=False)
+    # The catalogue's and the workforce's rows an item names (its process, team and roles) are kept by
+    # PROTECT and never deleted (no delete in the app or the admin), so the database does not check them
+    # again on every row: those four per-row checks were a quarter of inserting a night's million items
+    # (EXPLAIN ANALYZE, 20,000 rows: 0.53 s of 2.09 s). The child's case and episode, the people and the
+    # records an item names keep their database constraints.
+    process = models.ForeignKey(
+        "processes.Process", on_delete=models.PROTECT, related_name="due_items", db_index=False, db_constraint=False
+    )
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="due_items", db_index=False
     )
@@ -63,7 +70,13 @@ class DueItem(BaseModel):
         db_index=False,
     )
     team = models.ForeignKey(
-        "workforce.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="due_items", db_index=False
+        "workforce.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="due_items",
+        db_index=False,
+        db_constraint=False,
     )
     due_on = models.DateField()
     responsible = models.ForeignKey(
@@ -75,12 +88,24 @@ class DueItem(BaseModel):
         db_index=False,
     )
     responsible_role = models.ForeignKey(
-        "processes.Role", on_delete=models.PROTECT, null=True, blank=True, related_name="due_items", db_index=False
+        "processes.Role",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="due_items",
+        db_index=False,
+        db_constraint=False,
     )
     # Set when nobody holds the role that owes the item for this child (no IRO assigned, say): the item
     # then waits with the team's manager, and says whom the child is missing.
     unassigned_role = models.ForeignKey(
-        "processes.Role", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+        "processes.Role",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     source = models.CharField(max_length=10, choices=DueSource.choices, default=DueSource.RULE)
     status = models.CharField(max_length=10, choices=DueStatus.choices, default=DueStatus.OPEN)

@@ -201,3 +201,19 @@ def test_the_command_prints_how_many_it_planned(planning):
     out = io.StringIO()
     call_command("plan_due_items", "--today", "2026-12-14", "--horizon", "60", stdout=out)
     assert out.getvalue().strip().splitlines()[-1] == "planned 0 due items"
+
+
+def test_the_process_team_and_roles_an_item_names_cannot_be_deleted(planning):
+    # Their references are not checked by the database on every planned row (timeliness.models.DueItem):
+    # PROTECT keeps them instead.
+    from django.db.models import ProtectedError
+
+    looked_after(planning)
+    plan_due_items(today=TODAY, horizon_days=60)
+    item = DueItem.objects.filter(team__isnull=False).first()
+    with_role = DueItem.objects.exclude(responsible_role=None, unassigned_role=None).first()
+    assert item is not None and with_role is not None
+    for named in (item.process, item.team, with_role.responsible_role or with_role.unassigned_role):
+        with pytest.raises(ProtectedError), transaction.atomic():
+            named.delete()
+    assert DueItem.objects.filter(pk=item.pk).exists()
