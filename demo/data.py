@@ -52,6 +52,7 @@ from processes.roles import (
 )
 from processes.services import catalogue_apply, roles_sync, system_user
 from timeliness.planning import plan_due_items
+from timeliness.samples import draw_samples, previous_month
 from workforce.account_emails import account_email_confirmed
 from workforce.models import StaffProfile, Team
 from workforce.services import staff_profile_save, team_create, team_update
@@ -207,6 +208,7 @@ class DemoResult:
     carer_panels_recorded: int = 0
     facts_written: int = 0
     assignments_written: int = 0
+    samples_drawn: int = 0
 
     def lines(self) -> list[str]:
         kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(self.episodes_by_kind.items()))
@@ -221,6 +223,7 @@ class DemoResult:
             + ("" if self.audits_recorded else " (demo audits exist, or no cases)"),
             f"foster carers: {self.foster_carers_created} created, {self.carer_reviews_recorded} reviews recorded, "
             f"{self.carer_panels_recorded} panels recorded",
+            f"samples: {self.samples_drawn} drawn for last month" + ("" if self.samples_drawn else " (drawn already)"),
         ]
 
 
@@ -269,6 +272,9 @@ def demo_load(*, cases: int = DEFAULT_CASES, password: str = DEMO_PASSWORD_DEFAU
         plan_due_items(today=today, actor=actor)
         result.audits_recorded += demo_due_records_load(users=users, today=today)
         result.carer_panels_recorded = demo_carer_panels_load(users=users, today=today)
+    # Last month's random samples and Sample Audits, as the monthly task drew them at this month's start:
+    # the demo's managers have Sample Audit items to record (a month already drawn is skipped).
+    result.samples_drawn = len(draw_samples(period=previous_month(today), actor=actor))
     return result
 
 

@@ -180,6 +180,19 @@ class TestTheDefaultRun:
         # Each review planned the carer's next, a year on: the register's items are next reviews, not arrears.
         assert DueItem.objects.filter(foster_carer__in=carers, status="open").count() >= reviews.count()
 
+    def test_it_draws_last_months_samples_so_each_manager_has_sample_audits_to_record(self, demo):
+        from timeliness.choices import DueSource
+        from timeliness.models import SampleDraw
+
+        drawn = int(re.search(r"samples: (\d+) drawn", demo).group(1))
+        assert drawn == SampleDraw.objects.count() > 0
+        sampled = DueItem.objects.filter(source=DueSource.SAMPLE, status=DueStatus.OPEN)
+        audits = sampled.filter(process__key="csc-sample-audit")
+        # The Sample Audit of all managers: every team manager of the demo has theirs on the due list.
+        managers = set(Team.objects.exclude(manager=None).values_list("manager__username", flat=True))
+        assert managers and managers <= set(audits.values_list("responsible__username", flat=True))
+        assert sampled.filter(sample_draw__isnull=False).count() == sampled.count()
+
     def test_each_case_and_episode_has_a_history_row(self, demo):
         assert Case.history.count() == 300
         assert Episode.history.count() == Episode.objects.count()
