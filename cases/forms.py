@@ -17,7 +17,7 @@ class CaseImportForm(FileUploadForm):
 
     file = forms.FileField(
         label="CSV file",
-        help_text="An export of the case-management system, with the columns described in the guidance.",
+        help_text="An export of the case-management system, with the columns 'How to prepare a case CSV' describes.",
         error_messages={"required": "Choose a CSV file"},
     )
     suffixes = (".csv",)

@@ -11,10 +11,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.choices import ImportStatus
 from cases.forms import CaseImportForm
+from cases.import_guidance import GUIDE, template_rows
 from cases.import_jobs import (
     case_import_job_apply_request,
     case_import_job_cancel,
@@ -23,6 +24,7 @@ from cases.import_jobs import (
 )
 from cases.models import CaseImportJob
 from cases.tasks import case_import_check, case_import_write
+from core.csv_export import csv_response
 from core.queueing import send_after_commit
 
 # Seconds between refreshes of a job's page while the worker checks or writes the file.
@@ -32,6 +34,24 @@ REFRESH_SECONDS = 2
 def _guarded(view):
     view = require_http_methods(["GET", "POST"])(view)
     return login_required(permission_required("cases.add_case", raise_exception=True)(view))
+
+
+def _read_only(view):
+    return login_required(permission_required("cases.add_case", raise_exception=True)(require_GET(view)))
+
+
+@_read_only
+def case_import_guidance(request):
+    """The columns of a case CSV, what each holds and an example: the guidance the import page names."""
+    context = {"guide": GUIDE, "max_mb": settings.CASE_IMPORT_MAX_MB}
+    return render(request, "cases/case_import_guidance.html", context)
+
+
+@_read_only
+def case_import_template(request):
+    """A CSV with the header row and one fictional example row, to fill in or to compare an export with."""
+    header, *rows = template_rows()
+    return csv_response("case-import-template", header, rows, stamped=False)
 
 
 @_guarded

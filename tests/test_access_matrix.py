@@ -139,6 +139,8 @@ ROWS = [
     ("case list", "cases:case_list", "/cases/", CASE_READERS),
     ("case export", "cases:case_export", "/cases/export.csv", CASE_READERS),
     ("case import", "cases:case_import", "/cases/import/", QA_ADMIN_ONLY),
+    ("case import guidance", "cases:case_import_guidance", "/cases/import/guidance/", QA_ADMIN_ONLY),
+    ("case import template", "cases:case_import_template", "/cases/import/template.csv", QA_ADMIN_ONLY),
     # An import's page (checking, preview, progress, summary) is its uploader's alone; an unknown one is not there.
     ("case import job", "cases:case_import_job", "/cases/import/999999/", QA_ADMIN_ONLY | {"qa.admin": NOT_FOUND}),
     ("assessment case", "cases:case_detail", "/cases/{assessment}/", ASSESSMENT_CASE),
