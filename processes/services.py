@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core.history import save_with_history
 from processes.catalogue_files import CatalogueError, LoadedTable
+from processes.change_words import FieldChange, field_change
 from processes.fixture_schema import ProcessEntry
 from processes.models import Area, Process, ProcessGroupObjectPermission, RequiredOutcome, Role, ScheduleOverride
 from processes.overrides import override_errors
@@ -47,10 +48,19 @@ class ProcessChange:
     key: str
     name: str
     fields: list[str]
+    now: dict = field(default_factory=dict)  # the differing fields' values in the catalogue
+    in_file: dict = field(default_factory=dict)  # and in the file
 
     @property
     def labels(self) -> list[str]:
         return [FIELD_LABELS[name] for name in self.fields]
+
+    @property
+    def differences(self) -> list[FieldChange]:
+        """Each differing field in words, the catalogue's beside the file's (the upload's preview)."""
+        return [
+            field_change(FIELD_LABELS[name], name, self.now.get(name), self.in_file.get(name)) for name in self.fields
+        ]
 
 
 @dataclass
@@ -202,7 +212,15 @@ def catalogue_plan(tables: list[LoadedTable]) -> CataloguePlan:
                 current.pop("name"), wanted.pop("name")
             differing = [name for name in wanted if wanted[name] != current.get(name)]
             if differing:
-                plan.changed.append(ProcessChange(entry.key, entry.name, differing))
+                plan.changed.append(
+                    ProcessChange(
+                        entry.key,
+                        entry.name,
+                        differing,
+                        now={name: current.get(name) for name in differing},
+                        in_file={name: wanted[name] for name in differing},
+                    )
+                )
 
         for entry in table.processes:
             rule = entry.schedule

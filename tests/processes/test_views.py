@@ -1,6 +1,7 @@
 """Catalogue pages: every signed-in user reads; only QA administrators upload fixtures."""
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -159,7 +160,7 @@ def test_a_qa_administrator_previews_a_changed_fixture_then_applies_it(client, q
     response = upload(client, "08-youth-offending-service.yaml", text)
     assert response.status_code == 302
     preview = client.get("/processes/upload/preview/")
-    assert "Start Asset Assessment: lead responsibility" in preview.content.decode()
+    assert "Start Asset Assessment</a>: lead responsibility" in preview.content.decode()
     assert Process.objects.get(key="yos-start-asset-assessment").lead == "20% random sample by Team Manager"
 
     response = client.post("/processes/upload/preview/", {"action": "apply"}, follow=True)
@@ -167,6 +168,36 @@ def test_a_qa_administrator_previews_a_changed_fixture_then_applies_it(client, q
     assert process.lead == "Team Manager (20% sample)"
     assert process.history.first().history_user == qa_admin
     assert "Catalogue updated" in response.content.decode()
+
+
+def preview_rows(page: str, key: str) -> list[list[str]]:
+    """The rows of a changed process's table on the preview: what, now, in this file (text only)."""
+    table = page.split(f'id="changes-{key}"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", table, flags=re.S)[1:]
+    cells = [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.S) for row in rows]
+
+    def text(cell: str) -> str:
+        return re.sub(r"\s+", " ", re.sub(r"<br>", " | ", re.sub(r"<span.*?</span>", "", cell))).strip()
+
+    return [[text(cell) for cell in row] for row in cells]
+
+
+def test_the_preview_shows_the_old_and_new_words_of_each_change_side_by_side(client, qa_admin):
+    client.force_login(qa_admin)
+
+    def change(data):
+        first = data["processes"][0]
+        first["lead"] = "Team Manager (20% sample)"
+        first["outcomes"] = [*first["outcomes"][1:], "The plan names who does what by when."]
+
+    upload(client, "08-youth-offending-service.yaml", changed_fixture(change))
+    page = client.get("/processes/upload/preview/").content.decode()
+    process = Process.objects.get(key="yos-start-asset-assessment")
+    dropped = process.outcomes.filter(is_active=True).order_by("position").first().text
+    rows = {row[0]: row[1:] for row in preview_rows(page, process.key)}
+    assert rows["Lead responsibility"] == ["20% random sample by Team Manager", "Team Manager (20% sample)"]
+    assert rows["Outcomes"] == [f"Removed: {dropped}", "Added: The plan names who does what by when."]
+    assert f"{process.outcomes.filter(is_active=True).count() - 1} unchanged" in page
 
 
 def test_apply_posted_twice_applies_once_and_both_posts_go_to_the_catalogue(client, qa_admin):
