@@ -212,14 +212,60 @@ def _from_export(item: object) -> object:
     return {"area": area, **item}
 
 
-# pydantic's wording for a wrong type ("Input should be a valid integer") said in plain words.
+# pydantic's wording ("String should match pattern '^[a-z0-9]+...'") said in plain words, by the error's
+# type and its context (the limit, the choices); a type not here keeps pydantic's own message.
 PLAIN_MESSAGES = {
     "extra_forbidden": "unknown key",
     "missing": "missing",
     "int_type": "must be a whole number, such as 1 (not true or false, not text)",
+    "int_parsing": "must be a whole number, such as 1",
     "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
     "float_type": "must be a number, such as 0.2",
+    "float_parsing": "must be a number, such as 0.2",
+    "string_type": "must be text",
+    "list_type": "must be a list (each entry on its own line starting with a dash)",
+    "dict_type": "must be a set of named values (key: value lines), not a single value",
+    "model_type": "must be a set of named values (key: value lines), not a single value",
+    "date_type": "must be a date, written YYYY-MM-DD, such as 2014-04-01",
+    "date_parsing": "must be a date, written YYYY-MM-DD, such as 2014-04-01",
+    "date_from_datetime_parsing": "must be a date, written YYYY-MM-DD, such as 2014-04-01",
+    "decimal_parsing": "must be a number, such as 0.2",
 }
+KEY_PATTERN_WORDS = (
+    "must be lower-case letters and digits, in words joined by single hyphens, such as cic-statutory-visits "
+    "(no spaces, capitals or other characters)"
+)
+
+
+def _plain_message(error: dict) -> str:
+    kind, context = error["type"], error.get("ctx") or {}
+    if kind in PLAIN_MESSAGES:
+        return PLAIN_MESSAGES[kind]
+    if kind == "string_pattern_mismatch":
+        is_key = context.get("pattern", "").startswith("^[a-z0-9]")
+        return KEY_PATTERN_WORDS if is_key else "is not in the form expected"
+    if kind == "string_too_short":
+        least = context.get("min_length", 1)
+        return "must not be empty" if least == 1 else f"must be at least {least} characters long"
+    if kind == "string_too_long":
+        return f"must be at most {context.get('max_length')} characters long"
+    if kind == "too_short":
+        least = context.get("min_length", 1)
+        return "must list at least one entry" if least == 1 else f"must list at least {least} entries"
+    if kind == "too_long":
+        return f"must list at most {context.get('max_length')} entries"
+    if kind in ("less_than_equal", "less_than", "greater_than_equal", "greater_than"):
+        words = {
+            "less_than_equal": ("at most", "le"),
+            "less_than": ("less than", "lt"),
+            "greater_than_equal": ("at least", "ge"),
+            "greater_than": ("more than", "gt"),
+        }[kind]
+        return f"must be {words[0]} {context.get(words[1])}"
+    if kind in ("literal_error", "enum"):
+        return f"must be one of {context.get('expected')}"
+    return error["msg"].removeprefix("Value error, ")
 
 
 def _describe(label: str, document: object, exc: ValidationError) -> list[str]:
@@ -235,8 +281,7 @@ def _describe(label: str, document: object, exc: ValidationError) -> list[str]:
             entry = "area"
             location = location[1:]
         field = ".".join(str(part) for part in location)
-        message = error["msg"].removeprefix("Value error, ")
-        message = PLAIN_MESSAGES.get(error["type"], message)
+        message = _plain_message(error)
         lines.append(f"{label}: {entry}: {field + ': ' if field else ''}{message}")
     return lines
 

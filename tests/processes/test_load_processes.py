@@ -169,11 +169,11 @@ BAD_FIXTURES = {
     "missing field": (lambda d: first_process(d).pop("lead"), "lead: missing"),
     "empty field": (
         lambda d: first_process(d).__setitem__("name", ""),
-        "name: String should have at least 1 character",
+        "name: must not be empty",
     ),
     "empty outcomes": (
         lambda d: first_process(d).__setitem__("outcomes", []),
-        "outcomes: List should have at least 1 item",
+        "outcomes: must list at least one entry",
     ),
     "unknown role": (
         lambda d: first_process(d).__setitem__("lead_roles", ["deputy-head"]),
@@ -196,13 +196,22 @@ BAD_FIXTURES = {
     ),
     "rate above one": (
         lambda d: first_process(d).__setitem__("sample_rate", 1.5),
-        "sample_rate: Input should be less than or equal to 1",
+        "sample_rate: must be at most 1",
     ),
     "rate below zero": (
         lambda d: first_process(d).__setitem__("sample_rate", -0.1),
-        "sample_rate: Input should be greater than or equal to 0",
+        "sample_rate: must be at least 0",
     ),
     "unknown key": (lambda d: first_process(d).__setitem__("outcome", ["typo"]), "outcome: unknown key"),
+    # Said in plain words, never pydantic's ("String should match pattern '^[a-z0-9]+(?:-[a-z0-9]+)*$'").
+    "key with capitals and spaces": (
+        lambda d: first_process(d).__setitem__("same_act_as", "Start Asset"),
+        "same_act_as: must be lower-case letters and digits, in words joined by single hyphens",
+    ),
+    "wrong type for a list": (
+        lambda d: first_process(d).__setitem__("outcomes", "one outcome"),
+        "outcomes: must be a list (each entry on its own line starting with a dash)",
+    ),
     "record form that does not fit the subject": (
         lambda d: first_process(d).__setitem__("recording", {"form": "workforce"}),
         "the workforce form is for processes carried out on a staff member",
