@@ -10,7 +10,8 @@ planner in a fresh child process (so its peak memory is the planner's, not the g
 
 Queries are counted with an execute wrapper, not CaptureQueriesContext: keeping the SQL of 200
 five-thousand-row INSERTs would itself cost hundreds of megabytes. A batch is one INSERT of up to
-5,000 items with the episode reads that fed it. The goal: 1M items in under 2 minutes, under 300 MB.
+5,000 items with the episode reads that fed it. The goal: 1M items in under a minute, under 300 MB
+(docs/schedules.md has the figures).
 """
 
 import json
