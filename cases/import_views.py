@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from cases.choices import ImportStatus
 from cases.forms import CaseImportForm
@@ -31,30 +31,31 @@ from core.queueing import send_after_commit
 REFRESH_SECONDS = 2
 
 
-def _guarded(view):
-    view = require_http_methods(["GET", "POST"])(view)
-    return login_required(permission_required("cases.add_case", raise_exception=True)(view))
+def _guarded(*methods):
+    """For QA administrators (who may add cases), answering only `methods`."""
+
+    def decorate(view):
+        view = require_http_methods(list(methods))(view)
+        return login_required(permission_required("cases.add_case", raise_exception=True)(view))
+
+    return decorate
 
 
-def _read_only(view):
-    return login_required(permission_required("cases.add_case", raise_exception=True)(require_GET(view)))
-
-
-@_read_only
+@_guarded("GET")
 def case_import_guidance(request):
     """The columns of a case CSV, what each holds and an example: the guidance the import page names."""
     context = {"guide": GUIDE, "max_mb": settings.CASE_IMPORT_MAX_MB}
     return render(request, "cases/case_import_guidance.html", context)
 
 
-@_read_only
+@_guarded("GET")
 def case_import_template(request):
     """A CSV with the header row and one fictional example row, to fill in or to compare an export with."""
     header, *rows = template_rows()
     return csv_response("case-import-template", header, rows, stamped=False)
 
 
-@_guarded
+@_guarded("GET", "POST")
 def case_import(request):
     form = CaseImportForm(request.POST, request.FILES) if request.method == "POST" else CaseImportForm()
     if request.method == "POST" and form.is_valid():
@@ -65,7 +66,7 @@ def case_import(request):
     return render(request, "cases/case_import.html", context, status=400 if form.errors else 200)
 
 
-@_guarded
+@_guarded("GET", "POST")
 def case_import_job(request, pk):
     """One import: checking, ready to apply (apply or cancel), writing, or ended. An administrator sees
     only their own imports (another's answers 404): the page lists children's case references."""

@@ -18,7 +18,7 @@ manager's to bring (the register names no panel advisor per carer).
 Keys: `carer:<process>:<carer>:approval` (the first, counted from the approval) and
 `carer:<process>:<carer>:after:<audit>` (the one item a carer's record starts): planning is idempotent by
 the database, as timeliness.planning's is. A submitted record meets the carer's earliest open item of its
-process (planning.due_items_satisfy, which matches the carer as it matches a case); the receiver of
+process (follow_ons.due_items_satisfy, which matches the carer as it matches a case); the receiver of
 audit_submitted then calls plan_after_carer_record, so the next item is planned in the same transaction.
 
 This module is called by planning.plan_due_items and by the receiver; it imports nothing of planning

@@ -13,7 +13,7 @@ Done, missed and cancelled items are the record and are not rewritten.
 
 Run for every case by plan_due_items (batched by case id, a fixed number of queries per batch), and
 for the cases a write touched, inside its transaction: an import of facts (journey_facts_changed), a
-record submitted in the portal (planning.due_items_satisfy), a case that changed hands.
+record submitted in the portal (follow_ons.due_items_satisfy), a case that changed hands.
 """
 
 from collections import defaultdict
@@ -219,7 +219,7 @@ class _Context:
         return created
 
     def _bring_to_match(self, existing: dict[str, "_Existing"], wanted, people) -> None:
-        changes: dict[str, list[DueItem]] = defaultdict(list)  # reason -> items
+        changes: dict[str, list[_Existing]] = defaultdict(list)  # reason -> items
         fields: dict[str, list[str]] = {}
         for key, item in existing.items():
             if _met_by_a_fact(item):

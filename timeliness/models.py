@@ -117,7 +117,7 @@ class DueItem(BaseModel):
     # A database default: planning inserts rows with its own SQL (timeliness.item_history).
     met_by = models.CharField(max_length=40, blank=True, default="", db_default="")
     # The draft started from this item ("Record it"): submitting that record meets this item, not the
-    # earliest open one (planning.due_items_satisfy). Kept here, not on Audit, since audits sit below
+    # earliest open one (follow_ons.due_items_satisfy). Kept here, not on Audit, since audits sit below
     # timeliness and must not know due items.
     started_record = models.ForeignKey(
         "audits.Audit", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False

@@ -1,5 +1,6 @@
-"""Due items: planning what is owed from schedule rules, satisfying it when a record is submitted, and
-cancelling what an episode's end makes moot.
+"""Due items: planning what is owed from schedule rules, every night and for a horizon ahead. What a
+submitted record meets and starts is timeliness.follow_ons'; what an episode's end or a case's closure
+closes, and the repair of what a lost task left undone, timeliness.closing's.
 
 Planning is idempotent by the database: every planned occurrence has a unique `key`, and rows go in
 with bulk_create(ignore_conflicts=True), so a second run (or a task racing the nightly command) adds
@@ -7,8 +8,7 @@ nothing. No Python check decides whether a row exists.
 
 Keys:
 - `rule:<process>:episode:<episode>:<n>` the n-th due date (from 1) of an episode_start clock;
-- `rule:<process>:after:<audit>` the one item a record starts (previous_record, record_of, or the
-  next review date a conference sets).
+- `rule:<process>:after:<audit>` the one item a record starts (timeliness.follow_ons).
 
 Every insert and every change writes a history row (timeliness.item_history): planned rows get theirs
 in the same set-based statement that inserts them, with the change reason naming what planned them
@@ -27,38 +27,33 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db import connection
 
-from audits.choices import AuditStatus
-from audits.models import Audit
 from cases.assignments import holders
 from cases.choices import CaseStatus
 from cases.models import Case, Episode
-from core.history import save_with_history
 from processes.fixture_schema import is_journey_rule
 from processes.models import Process
 from processes.schedules import closure_days, due_dates, effective_rule
-from processes.timescales import age_on, next_due_after
+from processes.timescales import age_on
 from timeliness import journey_planning
-from timeliness.choices import DueSource, DueStatus
+from timeliness.choices import DueStatus
+from timeliness.closing import repair_due_items
+from timeliness.follow_ons import plan_after_records
 from timeliness.foster_carer_planning import plan_foster_carer_items
 from timeliness.item_history import (
     INSERT_BATCH,
     INSERT_COLUMNS,
     STATE_COLUMNS,
-    due_items_change,
     due_items_insert,
     unflushed_commits,
 )
-from timeliness.models import DueItem
-from timeliness.responsibility import CasePeople, owing_role, owner_on_case, people_of_cases, role_ids
+from timeliness.responsibility import CasePeople, owing_role, owner_on_case, role_ids
 
 EPISODE_BATCH = 2_000  # episodes read per query (by id range)
 MIN_CASES_PER_WORKER = 2_000  # fewer cases a range than this, and planning runs in one thread
 MAX_OCCURRENCES = 10_000  # a safety stop far beyond any horizon (a 1-day rule for 27 years)
 CACHE_LIMIT = 50_000  # (process, start) due-date sequences kept between batches
-SUBMITTED = (AuditStatus.SUBMITTED, AuditStatus.AMENDED, AuditStatus.MODERATED)
 
 
 @dataclass
@@ -315,316 +310,3 @@ def _dates(cache, item: _Rule, start: date, closures, horizon: date) -> list[dat
         count = 1 if item.first_only else MAX_OCCURRENCES
         dates = cache[key] = due_dates(item.rule, start, count=count, closures=closures, until=horizon)
     return dates
-
-
-#
-# Planning from records
-#
-
-
-def _follow_ons(audit: Audit) -> list[tuple[Process, date, dict]]:
-    """The items a submitted record starts: (process, due date, subject fields)."""
-    process = audit.process
-    held_on = audit.held_on
-    if held_on is None:
-        return []
-    found = []
-    rule = effective_rule(process)
-    if is_journey_rule(rule):
-        return []  # journey_planning derives what follows from the journey, this record included
-    if rule and rule.get("clock") == "previous_record":
-        subject = Audit.objects.filter(process=process, status__in=SUBMITTED)
-        subject = subject.filter(case_id=audit.case_id, staff_member_id=audit.staff_member_id)
-        if not (audit.case_id or audit.staff_member_id):
-            subject = subject.filter(subject_label=audit.subject_label)
-        records = subject.filter(held_on__lte=held_on).count() or 1
-        due_on = next_due_after(rule, held_on, records, closures=closure_days(after=held_on))
-        if due_on:
-            found.append((process, due_on))
-    if audit.case_id:
-        for later in Process.objects.filter(is_active=True, schedule_rule__clock="record_of").select_related(
-            "schedule_override"
-        ):
-            later_rule = effective_rule(later)
-            if later_rule and later_rule.get("after_process") == process.key:
-                dates = due_dates(later_rule, held_on, count=1, closures=closure_days(after=held_on))
-                if dates:
-                    found.append((later, dates[0]))
-        review = process.next_review_of or process
-        if process.record_form == "conference" and not is_journey_rule(effective_rule(review)):
-            next_review_on = getattr(getattr(audit, "conference", None), "next_review_on", None)
-            if next_review_on:
-                found.append((review, next_review_on))
-    return found
-
-
-def _item_for(audit: Audit, process: Process, due_on: date, ids: dict[str, int]) -> DueItem:
-    item = DueItem(
-        key=f"rule:{process.pk}:after:{audit.pk}",
-        process=process,
-        due_on=due_on,
-        source=DueSource.RULE,
-    )
-    if audit.case_id:
-        case = audit.case
-        people = people_of_cases([case.pk], on=audit.held_on)[case.pk]
-        owner = owner_on_case(people, owing_role(process), ids)
-        item.case, item.team_id = case, case.team_id
-        item.responsible_id, item.responsible_role_id = owner.responsible_id, owner.role_id
-        item.unassigned_role_id = owner.unassigned_role_id
-    elif audit.staff_member_id:
-        # A staff member's supervision or appraisal is owed by their line manager.
-        profile = getattr(audit.staff_member, "staff_profile", None)
-        item.staff_member_id = audit.staff_member_id
-        item.team_id = profile.team_id if profile else audit.team_id
-        item.responsible_id = profile.line_manager_id if profile else None
-        if item.responsible_id is None and profile and profile.team_id:
-            item.responsible_id = profile.team.manager_id
-    else:
-        item.team_id = audit.team_id
-        item.responsible_id = audit.carried_out_by_id
-    return item
-
-
-def plan_after_records(*, horizon: date | None = None, actor=None) -> None:
-    """Items started by records already submitted: from each subject's latest record of each source
-    process (records that went through audit_submit planned theirs then; this catches imported ones)."""
-    sources = set()
-    for process in (
-        Process.objects.filter(is_active=True).exclude(schedule_rule=None).select_related("schedule_override")
-    ):
-        rule = effective_rule(process) or {}
-        if rule.get("clock") == "previous_record":
-            sources.add(process.key)
-        elif rule.get("clock") == "record_of":
-            sources.add(rule["after_process"])
-    conferences = Process.objects.filter(is_active=True, record_form="conference")
-    candidates = Audit.objects.filter(status__in=SUBMITTED, held_on__isnull=False).filter(
-        Q(process__key__in=sources) | Q(process__in=conferences)
-    )
-    later = Audit.objects.filter(
-        process=OuterRef("process"),
-        case=OuterRef("case"),
-        staff_member=OuterRef("staff_member"),
-        status__in=SUBMITTED,
-        held_on__gt=OuterRef("held_on"),
-    )
-    candidates = candidates.exclude(Exists(later)).select_related(
-        "process", "process__next_review_of", "case", "case__team", "staff_member__staff_profile__team", "conference"
-    )
-    ids = role_ids()
-    batch = []
-    for audit in candidates.order_by("pk").iterator(chunk_size=2_000):
-        for process, due_on in _follow_ons(audit):
-            if horizon is None or due_on <= horizon:
-                batch.append(_row(_item_for(audit, process, due_on, ids)))
-        if len(batch) >= INSERT_BATCH:
-            due_items_insert(batch, columns=INSERT_COLUMNS, actor=actor, reason=AFTER_RECORDS_REASON)
-            batch = []
-    due_items_insert(batch, columns=INSERT_COLUMNS, actor=actor, reason=AFTER_RECORDS_REASON)
-
-
-AFTER_RECORDS_REASON = "plan_due_items: planned from a submitted record (the key names it)"
-
-
-def _row(item: DueItem) -> tuple:
-    return tuple(getattr(item, column) for column in INSERT_COLUMNS)
-
-
-#
-# Satisfying and cancelling
-#
-
-
-@transaction.atomic
-def due_items_satisfy(*, audit: Audit, actor=None) -> DueItem | None:
-    """Mark the audit's item done (on time or late): the one it was started from if still open, else the
-    earliest open item of its process and subject, else one its case's closure or its episode's end
-    left missed on or after the day the record was held. Then plan the items the record starts.
-    Returns the item met, if any."""
-    audit = Audit.objects.select_related(
-        "process",
-        "process__next_review_of",
-        "process__same_act_as__schedule_override",
-        "process__schedule_override",
-        "case",
-        "case__team",
-        "staff_member",
-    ).get(pk=audit.pk)
-    if audit.status not in SUBMITTED or audit.held_on is None:
-        return None
-    actor = actor or audit.carried_out_by
-    if audit.case_id and journey_planning.is_journey_process(audit.process):
-        # Its items follow the journey: the record is one of the meets that derivation reads.
-        journey_planning.replan_cases([audit.case_id], actor=actor)
-        return DueItem.objects.filter(satisfied_by=audit).first()
-    met = None
-    # A process printed twice in the support tool is one act: the record meets the item of either row.
-    act = [audit.process_id] + ([audit.process.same_act_as_id] if audit.process.same_act_as_id else [])
-    if audit.case_id or audit.staff_member_id or audit.foster_carer_id:
-        if DueItem.objects.filter(satisfied_by=audit).exists():
-            met = None  # already met by this record (a retried task)
-        else:
-            subject = DueItem.objects.filter(
-                process_id__in=act,
-                case_id=audit.case_id,
-                staff_member_id=audit.staff_member_id,
-                foster_carer_id=audit.foster_carer_id,
-            )
-            open_items = subject.filter(status=DueStatus.OPEN).select_for_update(of=("self",))
-            # The item the record was started from ("Record it"), else the earliest open one, else one
-            # closed as missed although this record was held by the closing day (recorded late).
-            met = (
-                open_items.filter(started_record=audit).first()
-                or open_items.order_by("due_on", "pk").first()
-                or subject.filter(status=DueStatus.MISSED)
-                .filter(Q(episode__end__gte=audit.held_on) | Q(case__closed_on__gte=audit.held_on))
-                .select_for_update(of=("self",))
-                .order_by("due_on", "pk")
-                .first()
-            )
-            if met is not None:
-                met.status, met.satisfied_by, met.completed_on = DueStatus.DONE, audit, audit.held_on
-                save_with_history(met, actor=actor, reason=f"Met by record {audit.pk}", validate=False)
-    ids = role_ids()
-    review = audit.process.next_review_of or audit.process
-    for process, due_on in _follow_ons(audit):
-        item = _item_for(audit, process, due_on, ids)
-        if audit.case_id and audit.process.record_form == "conference" and process.pk == review.pk:
-            # The conference set this review's date: other open items of the review are superseded.
-            superseded = DueItem.objects.filter(process=process, case_id=audit.case_id, status=DueStatus.OPEN)
-            superseded = list(superseded.exclude(key=item.key).select_for_update())
-            for other in superseded:
-                other.status = DueStatus.CANCELLED
-            reason = f"Superseded by conference record {audit.pk}"
-            due_items_change(superseded, fields=["status"], actor=actor, reason=reason)
-        due_items_insert([_row(item)], columns=INSERT_COLUMNS, actor=actor, reason=f"Planned after record {audit.pk}")
-    return met
-
-
-@transaction.atomic
-def due_items_cancel_after(*, episode: Episode, actor=None, planned_before=None) -> int:
-    """Cancel the episode's open rule items due after it ended, each with a history row; returns how many.
-    An episode has at most a few hundred items after its end, so they are read and written back.
-    `planned_before` (a time) limits it to items planned by then (the repair's rule)."""
-    if episode.end is None:
-        return 0
-    items = DueItem.objects.filter(
-        episode=episode, source=DueSource.RULE, status=DueStatus.OPEN, due_on__gt=episode.end
-    )
-    if planned_before is not None:
-        items = items.filter(created_at__lte=planned_before)
-    items = list(items.select_for_update())
-    for item in items:
-        item.status = DueStatus.CANCELLED
-    reason = f"Episode ended on {episode.end:%d/%m/%Y} (cancel_after_episode_end)"
-    return due_items_change(items, fields=["status"], actor=actor, reason=reason)
-
-
-#
-# Closing: what a case's closure or an episode's end leaves open
-#
-
-
-def _close_open_items(items, *, why: str, actor=None) -> int:
-    """Close the open items of `items` (a queryset annotated with `closing_on`, the day their case closed
-    or episode ended): due after that day, cancelled (never owed); due on or before it, missed (owed and
-    not done by then). Each gets a "~" history row saying which and why. Read and written INSERT_BATCH at
-    a time, locked, so a first repair over years of ended episodes stays within memory."""
-    closed, last_pk = 0, 0
-    while True:
-        # One transaction a batch: the lock is held while the batch is written (the nightly repair runs
-        # outside any transaction; a record submitted meanwhile waits for the batch, then sees it closed).
-        with transaction.atomic():
-            batch = list(
-                items.filter(status=DueStatus.OPEN, pk__gt=last_pk)
-                .order_by("pk")
-                .select_for_update(of=("self",))[:INSERT_BATCH]
-            )
-            if not batch:
-                return closed
-            last_pk = batch[-1].pk
-            for item in batch:
-                on = f"{why} on {item.closing_on:%d/%m/%Y}"
-                if item.due_on > item.closing_on:
-                    item.status, item._change_reason = DueStatus.CANCELLED, f"{on}, before it fell due"
-                else:
-                    item.status, item._change_reason = DueStatus.MISSED, f"{on}; it was not done by then"
-            closed += due_items_change(batch, fields=["status"], actor=actor, reason=why)
-
-
-@transaction.atomic
-def due_items_close_for_episode(*, episode: Episode, actor=None, planned_before=None) -> int:
-    """An episode ended: its open rule items due on or before the end were missed, those due after it are
-    cancelled (due_items_cancel_after, with its `planned_before`). Returns how many were closed."""
-    if episode.end is None:
-        return 0
-    missed = DueItem.objects.filter(episode=episode, source=DueSource.RULE, due_on__lte=episode.end)
-    closed = _close_open_items(missed.annotate(closing_on=F("episode__end")), why="Episode ended", actor=actor)
-    return closed + due_items_cancel_after(episode=episode, actor=actor, planned_before=planned_before)
-
-
-@transaction.atomic
-def due_items_close_for_cases(*, case_ids, actor=None, reason: str = "") -> int:
-    """These cases closed (those of them still closed): every open item of theirs, of any source, is
-    closed as their closed_on leaves it (_close_open_items), in the caller's transaction. Returns how many."""
-    why = f"Case closed ({reason})" if reason else "Case closed"
-    items = DueItem.objects.filter(case_id__in=list(case_ids), case__status=CaseStatus.CLOSED)
-    return _close_open_items(items.annotate(closing_on=F("case__closed_on")), why=why, actor=actor)
-
-
-#
-# Repair: what a lost task left undone
-#
-
-
-def repair_due_items(*, actor=None) -> tuple[int, int]:
-    """Do what a submission, an episode's end or a case's closure should have done and did not (a task
-    lost while the broker was down, a worker killed before an upgrade): meet the open items whose
-    satisfying record exists, and close the items an ended episode or a closed case left open (missed
-    or cancelled: _close_open_items). Returns (items met, items closed).
-
-    A record meets an item only if the item was open when the record was submitted (created no later),
-    as due_items_satisfy would have then: a record never meets an occurrence planned after it. An
-    episode's items are cancelled only if they were planned before its end was recorded (its last
-    change), as cancel_after_episode_end would have then; its items due by its end are missed whenever
-    they were planned (they fell within the episode). The reads use the indexes planning uses,
-    and nothing is done twice: a second run finds nothing."""
-    open_then = DueItem.objects.filter(
-        process=OuterRef("process"), status=DueStatus.OPEN, created_at__lte=OuterRef("submitted_at")
-    )
-    unmet = Audit.objects.filter(status__in=SUBMITTED, held_on__isnull=False, submitted_at__isnull=False).exclude(
-        Exists(DueItem.objects.filter(satisfied_by=OuterRef("pk")))
-    )
-    unmet = unmet.filter(
-        Q(case__isnull=False, staff_member__isnull=True)
-        & Exists(open_then.filter(case=OuterRef("case"), staff_member__isnull=True))
-        | Q(case__isnull=True, staff_member__isnull=False)
-        & Exists(open_then.filter(staff_member=OuterRef("staff_member"), case__isnull=True))
-    )
-    met = 0
-    for audit in unmet.order_by("submitted_at", "pk").iterator(chunk_size=500):
-        met += due_items_satisfy(audit=audit, actor=actor) is not None
-    # Missed: the open items an ended episode owed by its end, in one pass however many episodes.
-    owed = DueItem.objects.filter(source=DueSource.RULE, episode__end__isnull=False, due_on__lte=F("episode__end"))
-    closed = _close_open_items(
-        owed.annotate(closing_on=F("episode__end")), why=f"Episode ended ({REPAIR_REASON})", actor=actor
-    )
-    left_open = DueItem.objects.filter(
-        source=DueSource.RULE,
-        status=DueStatus.OPEN,
-        episode__end__isnull=False,
-        due_on__gt=F("episode__end"),
-        created_at__lte=F("episode__updated_at"),
-    )
-    for episode in Episode.objects.filter(pk__in=left_open.values("episode_id")).order_by("pk").iterator():
-        closed += due_items_cancel_after(episode=episode, actor=actor, planned_before=episode.updated_at)
-    # A closed case's items (its closure's signal lost, or the case closed before this rule existed).
-    on_closed = DueItem.objects.filter(status=DueStatus.OPEN, case__status=CaseStatus.CLOSED).order_by()
-    case_ids = set(on_closed.values_list("case_id", flat=True).distinct())
-    if case_ids:
-        closed += due_items_close_for_cases(case_ids=case_ids, actor=actor, reason=REPAIR_REASON)
-    return met, closed
-
-
-REPAIR_REASON = "repaired by plan_due_items"

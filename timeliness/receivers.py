@@ -10,7 +10,7 @@ system re-derive their cases' items.
 episode_ended comes after the sender's transaction committed (an import may end thousands of episodes
 in one transaction); its receiver tries to hand the work to a Celery task. The database stays the
 source of truth: if the broker is down the error is logged, not raised (the episode is saved), and the
-nightly plan_due_items closes whatever an ended episode left open (planning.repair_due_items).
+nightly plan_due_items closes whatever an ended episode left open (closing.repair_due_items).
 """
 
 from django.dispatch import receiver
@@ -21,9 +21,10 @@ from cases.signals import case_closed, case_responsibility_changed, episode_ende
 from core.queueing import send_now
 from journeys.signals import journey_facts_changed
 from timeliness.case_moves import due_items_follow_cases
+from timeliness.closing import due_items_close_for_cases
+from timeliness.follow_ons import due_items_satisfy
 from timeliness.foster_carer_planning import plan_after_carer_record
 from timeliness.journey_planning import replan_cases
-from timeliness.planning import due_items_close_for_cases, due_items_satisfy
 from timeliness.record_starts import due_item_tie
 from timeliness.tasks import cancel_after_episode_end
 

@@ -1,6 +1,6 @@
 """A record started from a due item ("Record it"): the item is tied to the draft in the transaction that
 starts it (audits.signals.audit_started), so that submitting the draft meets that item
-(planning.due_items_satisfy prefers it) and the draft carries the item's due date from the start
+(follow_ons.due_items_satisfy prefers it) and the draft carries the item's due date from the start
 (the start view reads it through audits.due_offers and passes it to audits.services.audit_start).
 """
 

@@ -1,4 +1,5 @@
-"""Celery tasks for due items: thin wrappers that take ids and call one service (timeliness.planning)."""
+"""Celery tasks for due items: thin wrappers that take ids and call one service (timeliness.planning,
+follow_ons, closing)."""
 
 from datetime import date
 
@@ -8,7 +9,9 @@ from django.utils import timezone
 from audits.models import Audit
 from cases.models import Episode
 from cases.services import assignment_grants_resync
-from timeliness.planning import due_items_close_for_episode, due_items_satisfy, plan_due_items
+from timeliness.closing import due_items_close_for_episode
+from timeliness.follow_ons import due_items_satisfy
+from timeliness.planning import plan_due_items
 from timeliness.reminders import send_reminders
 from timeliness.samples import draw_samples, previous_month
 

@@ -15,8 +15,9 @@ from processes.models import Process
 from tests.audits.helpers import form_data
 from tests.broker import broker_down
 from timeliness.choices import DueStatus
+from timeliness.closing import repair_due_items
 from timeliness.models import DueItem
-from timeliness.planning import plan_due_items, repair_due_items
+from timeliness.planning import plan_due_items
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue_once", "cast_once")]
 

@@ -16,8 +16,9 @@ from cases.services import case_save, episode_end_announce
 from processes.roles import INDEPENDENT_CHAIR, IRO
 from tests.audits.test_services import complete
 from timeliness.choices import DueStatus
+from timeliness.closing import due_items_close_for_episode, repair_due_items
 from timeliness.models import DueItem, Reminder
-from timeliness.planning import due_items_close_for_episode, plan_due_items, repair_due_items
+from timeliness.planning import plan_due_items
 from timeliness.reminders import send_reminders
 
 # The catalogue and the cast are built once for the module (tests/conftest.py).

@@ -99,7 +99,7 @@ def test_each_kind_of_write_says_what_made_it(every_kind_of_write, cast):
     # The review after it counts from the one held: the chain's next occurrence, planned by the submit.
     follow_on = History.objects.get(key=met.key.removesuffix(":1") + ":2", history_type="+")
     assert (follow_on.history_user, follow_on.history_change_reason) == (cast["chair"], JOURNEY_PLAN_REASON)
-    # Owed by the end and not done: missed; due after it: cancelled (planning._close_open_items).
+    # Owed by the end and not done: missed; due after it: cancelled (closing._close_open_items).
     ended = History.objects.filter(history_change_reason__startswith="Episode ended on 30/06/2026")
     assert set(ended.values_list("status", flat=True)) == {DueStatus.CANCELLED, DueStatus.MISSED}
     assert {(row.status, row.due_on <= date(2026, 6, 30)) for row in ended} == {

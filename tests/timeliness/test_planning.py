@@ -13,8 +13,10 @@ from processes.models import Process, Role
 from processes.roles import INDEPENDENT_CHAIR, IRO
 from tests.audits.test_services import complete
 from timeliness.choices import DueStatus
+from timeliness.closing import due_items_cancel_after
+from timeliness.follow_ons import due_items_satisfy
 from timeliness.models import DueItem
-from timeliness.planning import due_items_cancel_after, due_items_satisfy, plan_due_items
+from timeliness.planning import plan_due_items
 from timeliness.tasks import plan_after_submit
 
 # The catalogue and the cast are built once for the module (tests/conftest.py).

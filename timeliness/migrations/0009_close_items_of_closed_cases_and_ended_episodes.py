@@ -1,5 +1,5 @@
 """Close the items left open on closed cases and ended episodes before they closed with them (the rule
-of planning._close_open_items): on a closed case every open item, missed if due on or before closed_on,
+of closing._close_open_items): on a closed case every open item, missed if due on or before closed_on,
 cancelled if due after it; on an ended episode its open rule items, missed if due on or before its end,
 cancelled if due after it and planned before the end was recorded (as the nightly repair would). Each
 gets a "~" history row saying why. Set-based: one INSERT ... SELECT for the history rows, then one
